@@ -1,0 +1,81 @@
+package dev.lifeboat.common.events;
+
+import dev.lifeboat.common.databases.DatabaseName;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/** The {@code data} of restore commands and lifecycle events. */
+public final class RestoreEvents {
+  private RestoreEvents() {}
+
+  /** How a restore treats the target database (see the contract's restore-service). */
+  public enum Mode {
+    SWAP,
+    NEW_DATABASE,
+    IN_PLACE,
+    TABLES
+  }
+
+  /** {@code dev.lifeboat.restore.planned}: a plan awaits its confirmation code. */
+  public record Planned(
+      @NotBlank String restoreId, @NotBlank String backupId, @DatabaseName String database, Mode mode)
+      implements EventData {}
+
+  /**
+   * {@code dev.lifeboat.restore.confirmed}: the command, on {@code lifeboat.restore.commands}, to
+   * execute a confirmed plan.
+   */
+  public record Confirmed(
+      @NotBlank String restoreId,
+      @NotBlank String backupId,
+      @DatabaseName String database,
+      Mode mode,
+      @Size(max = 10_000) List<@NotBlank @Size(max = 130) String> tables,
+      @Size(max = 63) String newDatabase,
+      boolean safetyBackup,
+      @Size(max = TextLimits.TEXT) String confirmedBy)
+      implements EventData {
+    public Confirmed {
+      tables = tables == null ? List.of() : List.copyOf(tables);
+    }
+  }
+
+  /** {@code dev.lifeboat.restore.started}. */
+  public record Started(
+      @NotBlank String restoreId, @NotBlank String backupId, @DatabaseName String database, Mode mode)
+      implements EventData {}
+
+  /** {@code dev.lifeboat.restore.progress}: the running step and how far the restore is. */
+  public record Progress(
+      @NotBlank String restoreId,
+      @DatabaseName String database,
+      @NotBlank String step,
+      @PositiveOrZero @Max(100) int percent,
+      @PositiveOrZero long bytesRestored,
+      @PositiveOrZero int tablesRestored)
+      implements EventData {}
+
+  /** {@code dev.lifeboat.restore.completed}. */
+  public record Completed(
+      @NotBlank String restoreId,
+      @NotBlank String backupId,
+      @DatabaseName String database,
+      @PositiveOrZero long durationMillis)
+      implements EventData {}
+
+  /** {@code dev.lifeboat.restore.failed}: the step that failed and why. */
+  public record Failed(
+      @NotBlank String restoreId,
+      @NotBlank String backupId,
+      @DatabaseName String database,
+      String step,
+      @NotBlank String reason)
+      implements EventData {}
+
+  /** {@code dev.lifeboat.restore.cancelled}. */
+  public record Cancelled(@NotBlank String restoreId, @DatabaseName String database, String cancelledBy)
+      implements EventData {}
+}

@@ -1,0 +1,162 @@
+package dev.lifeboat.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * A throwaway PostgreSQL cluster made with initdb and run with pg_ctl. PostgreSQL refuses to run
+ * as root, so under root (CI, containers) the server programs run as the {@code postgres} user that
+ * the Debian package creates.
+ */
+final class LocalPostgres implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(LocalPostgres.class);
+  private static final String SUPERUSER = "lifeboat";
+  private static final String SERVICE_USER = "postgres";
+
+  private final Path binDir;
+  private final Path dataDir;
+  private final boolean asServiceUser;
+  private final PostgresEndpoint endpoint;
+
+  private LocalPostgres(Path binDir, Path dataDir, boolean asServiceUser, PostgresEndpoint endpoint) {
+    this.binDir = binDir;
+    this.dataDir = dataDir;
+    this.asServiceUser = asServiceUser;
+    this.endpoint = endpoint;
+  }
+
+  static LocalPostgres start(Path baseDir) {
+    Path binDir = PostgresBinaries.binDir();
+    boolean root = "root".equals(System.getProperty("user.name"));
+    Path runDir = root ? serviceUserReachable(baseDir) : baseDir;
+    stopStale(binDir, runDir, root);
+    Path dir = runDir.resolve("postgres-" + System.currentTimeMillis());
+    Path dataDir = dir.resolve("data");
+    String password = UUID.randomUUID().toString();
+    int port = Ports.free();
+    try {
+      Files.createDirectories(dir);
+      Path pwFile = dir.resolve("pwfile");
+      Files.writeString(pwFile, password + "\n");
+      if (root) {
+        chown(dir);
+        chown(pwFile);
+      }
+      run(root, binDir, dir, List.of(
+          "initdb", "-D", dataDir.toString(), "-U", SUPERUSER, "--auth=scram-sha-256",
+          "--pwfile=" + pwFile, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"));
+      Files.delete(pwFile);
+      String options = String.join(" ",
+          "-p " + port,
+          "-c listen_addresses=127.0.0.1",
+          "-c unix_socket_directories=''",
+          "-c max_connections=200",
+          // A throwaway cluster: durability settings only cost test time.
+          "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off");
+      run(root, binDir, dir, List.of(
+          "pg_ctl", "-D", dataDir.toString(), "-l", dir.resolve("postgres.log").toString(),
+          "-o", options, "-w", "-t", "60", "start"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not set up PostgreSQL under " + dir, e);
+    }
+    LOG.infof("PostgreSQL %d started on 127.0.0.1:%d, data in %s", PostgresBinaries.majorVersion(binDir), port, dataDir);
+    return new LocalPostgres(
+        binDir, dataDir, root, new PostgresEndpoint("127.0.0.1", port, SUPERUSER, password, binDir));
+  }
+
+  PostgresEndpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public void close() {
+    stop(binDir, dataDir, asServiceUser);
+  }
+
+  private static void stop(Path binDir, Path dataDir, boolean root) {
+    try {
+      run(root, binDir, dataDir.getParent(), List.of("pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
+    } catch (RuntimeException e) {
+      LOG.warnf("could not stop PostgreSQL in %s: %s", dataDir, e.getMessage());
+    }
+  }
+
+  /** Stops clusters that earlier test JVMs left running after being killed. */
+  private static void stopStale(Path binDir, Path runDir, boolean root) {
+    if (!Files.isDirectory(runDir)) {
+      return;
+    }
+    try (var dirs = Files.list(runDir)) {
+      dirs.map(d -> d.resolve("data"))
+          .filter(d -> Files.exists(d.resolve("postmaster.pid")))
+          .forEach(d -> stop(binDir, d, root));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The postgres user must reach the data directory. A checkout under a private home directory
+   * is out of its reach; then the cluster lives in the temp directory instead.
+   */
+  private static Path serviceUserReachable(Path baseDir) {
+    try {
+      Files.createDirectories(baseDir);
+      Process probe = new ProcessBuilder("runuser", "-u", SERVICE_USER, "--", "test", "-x", baseDir.toString())
+          .redirectErrorStream(true).start();
+      if (probe.waitFor() == 0) {
+        return baseDir;
+      }
+      Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-it-postgres");
+      Files.createDirectories(tmp);
+      LOG.infof("%s is not reachable for the %s user; the cluster lives under %s", baseDir, SERVICE_USER, tmp);
+      return tmp;
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "running as root, PostgreSQL must run as the '" + SERVICE_USER + "' user (created by the Debian"
+              + " package 'postgresql'), but runuser failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void chown(Path path) throws IOException {
+    UserPrincipalLookupService users = path.getFileSystem().getUserPrincipalLookupService();
+    try {
+      Files.setOwner(path, users.lookupPrincipalByName(SERVICE_USER));
+    } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+      throw new IllegalStateException(
+          "running as root, PostgreSQL must run as the '" + SERVICE_USER + "' user, which does not exist:"
+              + " install the Debian package 'postgresql'", e);
+    }
+  }
+
+  private static void run(boolean root, Path binDir, Path workDir, List<String> command) {
+    List<String> full = new ArrayList<>();
+    if (root) {
+      full.addAll(List.of("runuser", "-u", SERVICE_USER, "--"));
+    }
+    full.add(binDir.resolve(command.get(0)).toString());
+    full.addAll(command.subList(1, command.size()));
+    try {
+      Process p = new ProcessBuilder(full).directory(workDir.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(command.get(0) + " failed (exit " + p.exitValue() + "):\n" + out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not run " + full, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
