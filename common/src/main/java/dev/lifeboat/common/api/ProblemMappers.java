@@ -1,6 +1,9 @@
 package dev.lifeboat.common.api;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.lifeboat.common.databases.UnknownDatabaseException;
 import dev.lifeboat.common.validation.Violations;
 import io.quarkus.security.AuthenticationCompletionException;
@@ -51,7 +54,13 @@ public class ProblemMappers {
     return respond(Status.BAD_REQUEST, Problem.of(Status.BAD_REQUEST, e.getMessage(), path(uri)));
   }
 
-  @ServerExceptionMapper
+  // Listed one by one: quarkus-rest-jackson maps the subclasses itself, to plain JSON.
+  @ServerExceptionMapper({
+    JsonProcessingException.class,
+    JsonParseException.class,
+    MismatchedInputException.class,
+    InvalidFormatException.class
+  })
   public Response unreadable(JsonProcessingException e, UriInfo uri) {
     String detail = "the request body is not valid JSON for this endpoint: " + e.getOriginalMessage();
     return respond(Status.BAD_REQUEST, Problem.of(Status.BAD_REQUEST, detail, path(uri)));
@@ -80,6 +89,10 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response http(WebApplicationException e, UriInfo uri) {
+    // Quarkus REST reports an unreadable body as a bare 400 whose cause is Jackson's complaint.
+    if (e.getCause() instanceof JsonProcessingException json) {
+      return unreadable(json, uri);
+    }
     Response.StatusType status = e.getResponse().getStatusInfo();
     if (status.getStatusCode() >= 500) {
       return unexpected(e, uri);
@@ -109,6 +122,7 @@ public class ProblemMappers {
 
   private static String defaultDetail(int status) {
     return switch (status) {
+      case 400 -> "the request is malformed";
       case 404 -> "no such resource";
       case 405 -> "this method is not allowed on this resource";
       case 406 -> "no acceptable representation: this API speaks application/json";

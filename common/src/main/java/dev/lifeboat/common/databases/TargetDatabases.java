@@ -2,6 +2,7 @@ package dev.lifeboat.common.databases;
 
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 public class TargetDatabases {
   private final SortedMap<String, TargetDatabase> byName;
 
+  @Inject
   public TargetDatabases(TargetDatabasesConfig config) {
     this(config.all());
   }

@@ -1,21 +1,16 @@
 package dev.lifeboat.common.events;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lifeboat.common.databases.DatabaseNames;
 import dev.lifeboat.common.databases.Quoting;
+import dev.lifeboat.common.validation.StrictJson;
 import dev.lifeboat.common.validation.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Validator;
@@ -46,33 +41,12 @@ public class CloudEventCodec {
   }
 
   static ObjectMapper strictMapper() {
-    ObjectMapper mapper =
-        JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .build();
-    // Text fields take text only: a number or boolean in a string field is a producer bug.
-    mapper
-        .coercionConfigFor(LogicalType.Textual)
-        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    mapper
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder()
-                .maxNestingDepth(16)
-                .maxStringLength(TextLimits.EVENT_BYTES)
-                .build());
-    return mapper;
+    ObjectMapper mapper = JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+        .build();
+    return StrictJson.apply(mapper);
   }
 
   /** The event as structured-mode JSON. */
@@ -87,14 +61,7 @@ public class CloudEventCodec {
   /** Reads an event that must be of the expected type (as a topic's commands must be). */
   public <T extends EventData> CloudEvent<T> decode(
       byte[] value, Map<String, String> headers, EventType<T> expected) throws InvalidEventException {
-    CloudEvent<EventData> event = decode(value, headers);
-    if (!expected.name().equals(event.type())) {
-      throw new InvalidEventException(
-          "unexpected event type " + Quoting.forMessage(event.type()) + ": expected " + expected.name(),
-          event.id(),
-          event.type(),
-          event.subject());
-    }
+    CloudEvent<EventData> event = decodeChecked(value, headers, expected.name());
     return new CloudEvent<>(
         event.specversion(),
         event.id(),
@@ -110,6 +77,12 @@ public class CloudEventCodec {
   /** Reads an event of any type of the contract. */
   public CloudEvent<EventData> decode(byte[] value, Map<String, String> headers)
       throws InvalidEventException {
+    return decodeChecked(value, headers, null);
+  }
+
+  private CloudEvent<EventData> decodeChecked(
+      byte[] value, Map<String, String> headers, String expectedType)
+      throws InvalidEventException {
     if (value == null || value.length == 0) {
       throw new InvalidEventException("empty message");
     }
@@ -117,10 +90,12 @@ public class CloudEventCodec {
       throw new InvalidEventException(
           "message of " + value.length + " bytes exceeds the limit of " + TextLimits.EVENT_BYTES + " bytes");
     }
-    return headers.containsKey("ce_specversion") ? decodeBinary(value, headers) : decodeStructured(value);
+    return headers.containsKey("ce_specversion")
+        ? decodeBinary(value, headers, expectedType)
+        : decodeStructured(value, expectedType);
   }
 
-  private CloudEvent<EventData> decodeStructured(byte[] value) throws InvalidEventException {
+  private CloudEvent<EventData> decodeStructured(byte[] value, String expectedType) throws InvalidEventException {
     JsonNode root = parse(value, "message");
     if (!root.isObject()) {
       throw new InvalidEventException("message is not a JSON object");
@@ -137,11 +112,11 @@ public class CloudEventCodec {
         text(root, "time"),
         text(root, "datacontenttype"),
         text(root, "correlationid"));
-    return build(attributes, root.get("data"));
+    return build(attributes, root.get("data"), expectedType);
   }
 
-  private CloudEvent<EventData> decodeBinary(byte[] value, Map<String, String> headers)
-      throws InvalidEventException {
+  private CloudEvent<EventData> decodeBinary(
+      byte[] value, Map<String, String> headers, String expectedType) throws InvalidEventException {
     Attributes attributes = new Attributes(
         headers.get("ce_specversion"),
         headers.get("ce_id"),
@@ -151,10 +126,10 @@ public class CloudEventCodec {
         headers.get("ce_time"),
         headers.get("content-type"),
         headers.get("ce_correlationid"));
-    return build(attributes, parse(value, "data"));
+    return build(attributes, parse(value, "data"), expectedType);
   }
 
-  private CloudEvent<EventData> build(Attributes a, JsonNode data) throws InvalidEventException {
+  private CloudEvent<EventData> build(Attributes a, JsonNode data, String expectedType) throws InvalidEventException {
     if (!CloudEvent.SPEC_VERSION.equals(a.specversion)) {
       throw a.invalid("specversion must be \"1.0\", not " + Quoting.forMessage(a.specversion));
     }
@@ -178,6 +153,9 @@ public class CloudEventCodec {
     }
     EventType<?> type = EventType.byName(a.type)
         .orElseThrow(() -> a.invalid("unknown event type " + Quoting.forMessage(a.type)));
+    if (expectedType != null && !expectedType.equals(a.type)) {
+      throw a.invalid("unexpected event type " + Quoting.forMessage(a.type) + ": expected " + expectedType);
+    }
     if (a.subject != null && !DatabaseNames.isValid(a.subject)) {
       throw a.invalid("subject must be a database name matching " + DatabaseNames.REGEX
           + ", not " + Quoting.forMessage(a.subject));
