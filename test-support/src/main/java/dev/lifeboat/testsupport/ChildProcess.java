@@ -86,14 +86,18 @@ final class ChildProcess implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     if (process.exitValue() != 0) {
-      throw new IllegalStateException(name + " failed with exit code " + process.exitValue() + "; " + tail());
+      throw new IllegalStateException(
+          name + " failed with exit code " + process.exitValue() + "; " + tail());
     }
   }
 
   String tail() {
     try {
       List<String> lines = Files.readAllLines(log);
-      return "last lines of " + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+      return "last lines of "
+          + log
+          + ":\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     } catch (IOException e) {
       return "see " + log;
     }
@@ -112,13 +116,17 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** Ends processes left behind under {@code baseDir} by test JVMs that died without cleaning up. */
+  /**
+   * Ends processes left behind under {@code baseDir} by test JVMs that died without cleaning up.
+   */
   static void endStale(Path baseDir) {
     if (!Files.isDirectory(baseDir)) {
       return;
     }
     try (var dirs = Files.list(baseDir)) {
-      dirs.map(dir -> dir.resolve("pid")).filter(Files::isRegularFile).forEach(ChildProcess::endIfOurs);
+      dirs.map(dir -> dir.resolve("pid"))
+          .filter(Files::isRegularFile)
+          .forEach(ChildProcess::endIfOurs);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

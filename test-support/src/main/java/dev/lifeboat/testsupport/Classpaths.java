@@ -21,7 +21,8 @@ final class Classpaths {
     try (InputStream in = Classpaths.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(
-            resource + " is missing: build the test-support/servers module first (./mvnw install -pl test-support/servers)");
+            resource
+                + " is missing: build the test-support/servers module first (./mvnw install -pl test-support/servers)");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     } catch (IOException e) {

@@ -17,9 +17,11 @@ final class ContainerServers {
 
   /** Cheap check first: Testcontainers' own probe is slow and noisy where no engine exists. */
   static boolean dockerAvailable() {
-    boolean configured = System.getenv("DOCKER_HOST") != null
-        || Files.exists(Path.of("/var/run/docker.sock"))
-        || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
+    boolean configured =
+        System.getenv("DOCKER_HOST") != null
+            || Files.exists(Path.of("/var/run/docker.sock"))
+            || Files.exists(
+                Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
     return configured && DockerClientFactory.instance().isDockerAvailable();
   }
 
@@ -29,12 +31,18 @@ final class ContainerServers {
    */
   static Running<PostgresEndpoint> postgres() {
     Path binDir = PostgresBinaries.binDir();
-    var container = new PostgreSQLContainer("postgres:" + PostgresBinaries.majorVersion(binDir) + "-alpine")
-        .withUsername("lifeboat")
-        .withPassword(UUID.randomUUID().toString());
+    var container =
+        new PostgreSQLContainer("postgres:" + PostgresBinaries.majorVersion(binDir) + "-alpine")
+            .withUsername("lifeboat")
+            .withPassword(UUID.randomUUID().toString());
     container.start();
-    var endpoint = new PostgresEndpoint(
-        container.getHost(), container.getMappedPort(5432), container.getUsername(), container.getPassword(), binDir);
+    var endpoint =
+        new PostgresEndpoint(
+            container.getHost(),
+            container.getMappedPort(5432),
+            container.getUsername(),
+            container.getPassword(),
+            binDir);
     return new Running<>(endpoint, container::stop);
   }
 
@@ -45,11 +53,13 @@ final class ContainerServers {
   }
 
   static Running<S3Endpoint> s3() {
-    var container = new MinIOContainer(MINIO_IMAGE)
-        .withUserName("lifeboat")
-        .withPassword(UUID.randomUUID().toString());
+    var container =
+        new MinIOContainer(MINIO_IMAGE)
+            .withUserName("lifeboat")
+            .withPassword(UUID.randomUUID().toString());
     container.start();
-    var endpoint = new S3Endpoint(container.getS3URL(), container.getUserName(), container.getPassword());
+    var endpoint =
+        new S3Endpoint(container.getS3URL(), container.getUserName(), container.getPassword());
     return new Running<>(endpoint, container::stop);
   }
 

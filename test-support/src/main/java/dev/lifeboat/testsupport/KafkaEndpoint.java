@@ -46,7 +46,11 @@ public record KafkaEndpoint(String bootstrapServers) {
   public void send(String topic, String key, String value, Map<String, String> headers) {
     try (var producer = producer()) {
       var record = new ProducerRecord<>(topic, key, value);
-      headers.forEach((k, v) -> record.headers().add(new RecordHeader(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+      headers.forEach(
+          (k, v) ->
+              record
+                  .headers()
+                  .add(new RecordHeader(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
       producer.send(record).get();
     } catch (Exception e) {
       throw new IllegalStateException("could not publish to " + topic, e);
@@ -75,8 +79,14 @@ public record KafkaEndpoint(String bootstrapServers) {
     }
     if (found.size() < count) {
       throw new AssertionError(
-          "expected " + count + " matching records within " + timeout + ", got " + found.size()
-              + "; seen: " + seen);
+          "expected "
+              + count
+              + " matching records within "
+              + timeout
+              + ", got "
+              + found.size()
+              + "; seen: "
+              + seen);
     }
     return found;
   }

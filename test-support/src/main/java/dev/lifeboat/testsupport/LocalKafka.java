@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -33,38 +32,55 @@ final class LocalKafka implements AutoCloseable {
     Path config = dir.resolve("server.properties");
     try {
       Files.createDirectories(dir);
-      Files.writeString(config, String.join("\n",
-          "process.roles=broker,controller",
-          "node.id=1",
-          "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-          "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-          "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-          "controller.listener.names=CONTROLLER",
-          "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-          "inter.broker.listener.name=PLAINTEXT",
-          "log.dirs=" + dir.resolve("data"),
-          "num.partitions=1",
-          "auto.create.topics.enable=true",
-          // One node: every internal topic has a single replica.
-          "offsets.topic.replication.factor=1",
-          "offsets.topic.num.partitions=1",
-          "transaction.state.log.replication.factor=1",
-          "transaction.state.log.min.isr=1",
-          "share.coordinator.state.topic.replication.factor=1",
-          "share.coordinator.state.topic.min.isr=1",
-          // The 128 MB default does not fit the small heap this broker gets.
-          "log.cleaner.dedupe.buffer.size=16777216",
-          "group.initial.rebalance.delay.ms=0",
-          "") );
+      Files.writeString(
+          config,
+          String.join(
+              "\n",
+              "process.roles=broker,controller",
+              "node.id=1",
+              "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+              "listeners=PLAINTEXT://127.0.0.1:"
+                  + port
+                  + ",CONTROLLER://127.0.0.1:"
+                  + controllerPort,
+              "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+              "controller.listener.names=CONTROLLER",
+              "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+              "inter.broker.listener.name=PLAINTEXT",
+              "log.dirs=" + dir.resolve("data"),
+              "num.partitions=1",
+              "auto.create.topics.enable=true",
+              // One node: every internal topic has a single replica.
+              "offsets.topic.replication.factor=1",
+              "offsets.topic.num.partitions=1",
+              "transaction.state.log.replication.factor=1",
+              "transaction.state.log.min.isr=1",
+              "share.coordinator.state.topic.replication.factor=1",
+              "share.coordinator.state.topic.min.isr=1",
+              // The 128 MB default does not fit the small heap this broker gets.
+              "log.cleaner.dedupe.buffer.size=16777216",
+              "group.initial.rebalance.delay.ms=0",
+              ""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ChildProcess format = ChildProcess.start("kafka-storage",
-        ChildProcess.java("128m", classpath, "kafka.tools.StorageTool",
-            "format", "-t", clusterId(), "-c", config.toString()), dir);
+    ChildProcess format =
+        ChildProcess.start(
+            "kafka-storage",
+            ChildProcess.java(
+                "128m",
+                classpath,
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                clusterId(),
+                "-c",
+                config.toString()),
+            dir);
     format.awaitExit(Duration.ofSeconds(60));
-    ChildProcess broker = ChildProcess.start("kafka",
-        ChildProcess.java("256m", classpath, "kafka.Kafka", config.toString()), dir);
+    ChildProcess broker =
+        ChildProcess.start(
+            "kafka", ChildProcess.java("256m", classpath, "kafka.Kafka", config.toString()), dir);
     broker.awaitReady(() -> Ports.listening(port), Duration.ofSeconds(60));
     LOG.infof("Kafka broker started on 127.0.0.1:%d, logs in %s", port, dir);
     return new LocalKafka(broker, new KafkaEndpoint("127.0.0.1:" + port));

@@ -11,8 +11,8 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * A throwaway PostgreSQL cluster made with initdb and run with pg_ctl. PostgreSQL refuses to run
- * as root, so under root (CI, containers) the server programs run as the {@code postgres} user that
+ * A throwaway PostgreSQL cluster made with initdb and run with pg_ctl. PostgreSQL refuses to run as
+ * root, so under root (CI, containers) the server programs run as the {@code postgres} user that
  * the Debian package creates.
  */
 final class LocalPostgres implements AutoCloseable {
@@ -25,7 +25,8 @@ final class LocalPostgres implements AutoCloseable {
   private final boolean asServiceUser;
   private final PostgresEndpoint endpoint;
 
-  private LocalPostgres(Path binDir, Path dataDir, boolean asServiceUser, PostgresEndpoint endpoint) {
+  private LocalPostgres(
+      Path binDir, Path dataDir, boolean asServiceUser, PostgresEndpoint endpoint) {
     this.binDir = binDir;
     this.dataDir = dataDir;
     this.asServiceUser = asServiceUser;
@@ -49,26 +50,61 @@ final class LocalPostgres implements AutoCloseable {
         chown(dir);
         chown(pwFile);
       }
-      run(root, binDir, dir, List.of(
-          "initdb", "-D", dataDir.toString(), "-U", SUPERUSER, "--auth=scram-sha-256",
-          "--pwfile=" + pwFile, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"));
+      run(
+          root,
+          binDir,
+          dir,
+          List.of(
+              "initdb",
+              "-D",
+              dataDir.toString(),
+              "-U",
+              SUPERUSER,
+              "--auth=scram-sha-256",
+              "--pwfile=" + pwFile,
+              "-E",
+              "UTF8",
+              "--locale=C.UTF-8",
+              "--no-sync"));
       Files.delete(pwFile);
-      String options = String.join(" ",
-          "-p " + port,
-          "-c listen_addresses=127.0.0.1",
-          "-c unix_socket_directories=''",
-          "-c max_connections=200",
-          // A throwaway cluster: durability settings only cost test time.
-          "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off");
-      run(root, binDir, dir, List.of(
-          "pg_ctl", "-D", dataDir.toString(), "-l", dir.resolve("postgres.log").toString(),
-          "-o", options, "-w", "-t", "60", "start"));
+      String options =
+          String.join(
+              " ",
+              "-p " + port,
+              "-c listen_addresses=127.0.0.1",
+              "-c unix_socket_directories=''",
+              "-c max_connections=200",
+              // A throwaway cluster: durability settings only cost test time.
+              "-c fsync=off",
+              "-c synchronous_commit=off",
+              "-c full_page_writes=off");
+      run(
+          root,
+          binDir,
+          dir,
+          List.of(
+              "pg_ctl",
+              "-D",
+              dataDir.toString(),
+              "-l",
+              dir.resolve("postgres.log").toString(),
+              "-o",
+              options,
+              "-w",
+              "-t",
+              "60",
+              "start"));
     } catch (IOException e) {
       throw new UncheckedIOException("could not set up PostgreSQL under " + dir, e);
     }
-    LOG.infof("PostgreSQL %d started on 127.0.0.1:%d, data in %s", PostgresBinaries.majorVersion(binDir), port, dataDir);
+    LOG.infof(
+        "PostgreSQL %d started on 127.0.0.1:%d, data in %s",
+        PostgresBinaries.majorVersion(binDir), port, dataDir);
     return new LocalPostgres(
-        binDir, dataDir, root, new PostgresEndpoint("127.0.0.1", port, SUPERUSER, password, binDir));
+        binDir,
+        dataDir,
+        root,
+        new PostgresEndpoint("127.0.0.1", port, SUPERUSER, password, binDir));
   }
 
   PostgresEndpoint endpoint() {
@@ -82,7 +118,11 @@ final class LocalPostgres implements AutoCloseable {
 
   private static void stop(Path binDir, Path dataDir, boolean root) {
     try {
-      run(root, binDir, dataDir.getParent(), List.of("pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
+      run(
+          root,
+          binDir,
+          dataDir.getParent(),
+          List.of("pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
     } catch (RuntimeException e) {
       LOG.warnf("could not stop PostgreSQL in %s: %s", dataDir, e.getMessage());
     }
@@ -103,25 +143,33 @@ final class LocalPostgres implements AutoCloseable {
   }
 
   /**
-   * The postgres user must reach the data directory. A checkout under a private home directory
-   * is out of its reach; then the cluster lives in the temp directory instead.
+   * The postgres user must reach the data directory. A checkout under a private home directory is
+   * out of its reach; then the cluster lives in the temp directory instead.
    */
   private static Path serviceUserReachable(Path baseDir) {
     try {
       Files.createDirectories(baseDir);
-      Process probe = new ProcessBuilder("runuser", "-u", SERVICE_USER, "--", "test", "-x", baseDir.toString())
-          .redirectErrorStream(true).start();
+      Process probe =
+          new ProcessBuilder("runuser", "-u", SERVICE_USER, "--", "test", "-x", baseDir.toString())
+              .redirectErrorStream(true)
+              .start();
       if (probe.waitFor() == 0) {
         return baseDir;
       }
       Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-it-postgres");
       Files.createDirectories(tmp);
-      LOG.infof("%s is not reachable for the %s user; the cluster lives under %s", baseDir, SERVICE_USER, tmp);
+      LOG.infof(
+          "%s is not reachable for the %s user; the cluster lives under %s",
+          baseDir, SERVICE_USER, tmp);
       return tmp;
     } catch (IOException e) {
       throw new IllegalStateException(
-          "running as root, PostgreSQL must run as the '" + SERVICE_USER + "' user (created by the Debian"
-              + " package 'postgresql'), but runuser failed: " + e.getMessage(), e);
+          "running as root, PostgreSQL must run as the '"
+              + SERVICE_USER
+              + "' user (created by the Debian"
+              + " package 'postgresql'), but runuser failed: "
+              + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -134,8 +182,11 @@ final class LocalPostgres implements AutoCloseable {
       Files.setOwner(path, users.lookupPrincipalByName(SERVICE_USER));
     } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
       throw new IllegalStateException(
-          "running as root, PostgreSQL must run as the '" + SERVICE_USER + "' user, which does not exist:"
-              + " install the Debian package 'postgresql'", e);
+          "running as root, PostgreSQL must run as the '"
+              + SERVICE_USER
+              + "' user, which does not exist:"
+              + " install the Debian package 'postgresql'",
+          e);
     }
   }
 
@@ -147,10 +198,12 @@ final class LocalPostgres implements AutoCloseable {
     full.add(binDir.resolve(command.get(0)).toString());
     full.addAll(command.subList(1, command.size()));
     try {
-      Process p = new ProcessBuilder(full).directory(workDir.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(full).directory(workDir.toFile()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());
       if (p.waitFor() != 0) {
-        throw new IllegalStateException(command.get(0) + " failed (exit " + p.exitValue() + "):\n" + out);
+        throw new IllegalStateException(
+            command.get(0) + " failed (exit " + p.exitValue() + "):\n" + out);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("could not run " + full, e);

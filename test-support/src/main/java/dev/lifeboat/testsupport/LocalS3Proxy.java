@@ -29,23 +29,34 @@ final class LocalS3Proxy implements AutoCloseable {
     Path config = dir.resolve("s3proxy.properties");
     try {
       Files.createDirectories(dir.resolve("data"));
-      Files.writeString(config, String.join("\n",
-          "s3proxy.endpoint=http://127.0.0.1:" + port,
-          "s3proxy.authorization=aws-v2-or-v4",
-          "s3proxy.identity=" + accessKey,
-          "s3proxy.credential=" + secretKey,
-          "jclouds.provider=filesystem-nio2",
-          "jclouds.filesystem.basedir=" + dir.resolve("data"),
-          ""));
+      Files.writeString(
+          config,
+          String.join(
+              "\n",
+              "s3proxy.endpoint=http://127.0.0.1:" + port,
+              "s3proxy.authorization=aws-v2-or-v4",
+              "s3proxy.identity=" + accessKey,
+              "s3proxy.credential=" + secretKey,
+              "jclouds.provider=filesystem-nio2",
+              "jclouds.filesystem.basedir=" + dir.resolve("data"),
+              ""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ChildProcess proxy = ChildProcess.start("s3proxy",
-        ChildProcess.java("256m", Classpaths.s3Proxy(), "org.gaul.s3proxy.Main",
-            "--properties", config.toString()), dir);
+    ChildProcess proxy =
+        ChildProcess.start(
+            "s3proxy",
+            ChildProcess.java(
+                "256m",
+                Classpaths.s3Proxy(),
+                "org.gaul.s3proxy.Main",
+                "--properties",
+                config.toString()),
+            dir);
     proxy.awaitReady(() -> Ports.listening(port), Duration.ofSeconds(60));
     LOG.infof("S3Proxy started on 127.0.0.1:%d, objects in %s", port, dir.resolve("data"));
-    return new LocalS3Proxy(proxy, new S3Endpoint("http://127.0.0.1:" + port, accessKey, secretKey));
+    return new LocalS3Proxy(
+        proxy, new S3Endpoint("http://127.0.0.1:" + port, accessKey, secretKey));
   }
 
   S3Endpoint endpoint() {

@@ -62,7 +62,9 @@ public final class PostgresBinaries {
           .filter(v -> v.getFileName().toString().matches("[0-9]+"))
           .map(v -> v.resolve("bin"))
           .filter(bin -> Files.isExecutable(bin.resolve("initdb")))
-          .max(Comparator.comparingInt(bin -> Integer.parseInt(bin.getParent().getFileName().toString())));
+          .max(
+              Comparator.comparingInt(
+                  bin -> Integer.parseInt(bin.getParent().getFileName().toString())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -12,7 +12,8 @@ import java.sql.Statement;
  * @param clientBinDir where pg_dump, pg_restore and psql of a major version at least the server's
  *     live on this machine
  */
-public record PostgresEndpoint(String host, int port, String username, String password, Path clientBinDir) {
+public record PostgresEndpoint(
+    String host, int port, String username, String password, Path clientBinDir) {
 
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database;

@@ -7,13 +7,13 @@ import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
- * The real servers every integration test talks to, each started at most once per test JVM on
- * first use and stopped when the JVM exits.
+ * The real servers every integration test talks to, each started at most once per test JVM on first
+ * use and stopped when the JVM exits.
  *
- * <p>Where they come from is chosen by the system property {@code lifeboat.it.infra}: {@code
- * local} runs them as local processes (PostgreSQL from its binaries, Kafka and S3Proxy from Maven
- * Central jars), {@code containers} uses Testcontainers, and {@code auto} (the default) uses
- * containers where a Docker engine answers and local processes otherwise.
+ * <p>Where they come from is chosen by the system property {@code lifeboat.it.infra}: {@code local}
+ * runs them as local processes (PostgreSQL from its binaries, Kafka and S3Proxy from Maven Central
+ * jars), {@code containers} uses Testcontainers, and {@code auto} (the default) uses containers
+ * where a Docker engine answers and local processes otherwise.
  */
 public final class TestServers {
   private static final Logger LOG = Logger.getLogger(TestServers.class);
@@ -24,7 +24,8 @@ public final class TestServers {
   private static Boolean containers;
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(TestServers::stopAll, "lifeboat-test-servers-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(TestServers::stopAll, "lifeboat-test-servers-stop"));
   }
 
   private TestServers() {}
@@ -82,13 +83,15 @@ public final class TestServers {
   private static boolean useContainers() {
     if (containers == null) {
       String infra = System.getProperty("lifeboat.it.infra", "auto").toLowerCase(Locale.ROOT);
-      containers = switch (infra) {
-        case "local" -> false;
-        case "containers" -> true;
-        case "auto" -> ContainerServers.dockerAvailable();
-        default -> throw new IllegalArgumentException(
-            "lifeboat.it.infra must be auto, local or containers, not '" + infra + "'");
-      };
+      containers =
+          switch (infra) {
+            case "local" -> false;
+            case "containers" -> true;
+            case "auto" -> ContainerServers.dockerAvailable();
+            default ->
+                throw new IllegalArgumentException(
+                    "lifeboat.it.infra must be auto, local or containers, not '" + infra + "'");
+          };
       LOG.infof("test servers: %s", containers ? "Testcontainers" : "local processes");
     }
     return containers;

@@ -22,7 +22,8 @@ class KafkaBrokerIT {
 
       assertEquals("app", record.key());
       assertEquals(value, record.value());
-      assertEquals("application/cloudevents+json",
+      assertEquals(
+          "application/cloudevents+json",
           new String(record.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8));
     }
   }

@@ -15,8 +15,10 @@ class PostgresServerIT {
   @Test
   void answersQueriesInADatabaseItCreated() {
     pg.createDatabase("smoke");
-    pg.execute("smoke", "CREATE TABLE IF NOT EXISTS t (id int primary key); TRUNCATE t;"
-        + " INSERT INTO t SELECT g FROM generate_series(1, 1000) g");
+    pg.execute(
+        "smoke",
+        "CREATE TABLE IF NOT EXISTS t (id int primary key); TRUNCATE t;"
+            + " INSERT INTO t SELECT g FROM generate_series(1, 1000) g");
 
     assertEquals(1000, pg.queryLong("smoke", "SELECT count(*) FROM t"));
     assertEquals(500500, pg.queryLong("smoke", "SELECT sum(id) FROM t"));
@@ -24,13 +26,15 @@ class PostgresServerIT {
 
   @Test
   void requiresThePassword() {
-    assertThrows(SQLException.class,
+    assertThrows(
+        SQLException.class,
         () -> DriverManager.getConnection(pg.jdbcUrl("postgres"), pg.username(), "wrong").close());
   }
 
   @Test
   void clientToolsAreAtLeastTheServersMajorVersion() {
-    long serverMajor = pg.queryLong("postgres", "SELECT current_setting('server_version_num')::int / 10000");
+    long serverMajor =
+        pg.queryLong("postgres", "SELECT current_setting('server_version_num')::int / 10000");
     assertTrue(Files.isExecutable(pg.clientBinDir().resolve("pg_dump")));
     assertTrue(PostgresBinaries.majorVersion(pg.clientBinDir()) >= serverMajor);
   }

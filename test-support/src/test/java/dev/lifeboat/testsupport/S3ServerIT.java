@@ -24,12 +24,18 @@ class S3ServerIT {
     new Random(42).nextBytes(data);
 
     // Unknown length with a 5 MiB part size forces a multipart upload of three parts.
-    client.putObject(PutObjectArgs.builder().bucket("smoke").object("db/bk_1/dump")
-        .stream(new ByteArrayInputStream(data), -1, 5 * 1024 * 1024).build());
+    client.putObject(
+        PutObjectArgs.builder().bucket("smoke").object("db/bk_1/dump").stream(
+                new ByteArrayInputStream(data), -1, 5 * 1024 * 1024)
+            .build());
 
-    assertEquals(data.length, client.statObject(
-        StatObjectArgs.builder().bucket("smoke").object("db/bk_1/dump").build()).size());
-    try (var in = client.getObject(GetObjectArgs.builder().bucket("smoke").object("db/bk_1/dump").build())) {
+    assertEquals(
+        data.length,
+        client
+            .statObject(StatObjectArgs.builder().bucket("smoke").object("db/bk_1/dump").build())
+            .size());
+    try (var in =
+        client.getObject(GetObjectArgs.builder().bucket("smoke").object("db/bk_1/dump").build())) {
       assertArrayEquals(data, in.readAllBytes());
     }
   }
@@ -37,10 +43,15 @@ class S3ServerIT {
   @Test
   void rejectsWrongCredentials() {
     s3.createBucket("smoke");
-    MinioClient intruder = MinioClient.builder().endpoint(s3.url()).credentials(s3.accessKey(), "wrong").build();
+    MinioClient intruder =
+        MinioClient.builder().endpoint(s3.url()).credentials(s3.accessKey(), "wrong").build();
 
-    var e = assertThrows(ErrorResponseException.class, () -> intruder.statObject(
-        StatObjectArgs.builder().bucket("smoke").object("anything").build()));
+    var e =
+        assertThrows(
+            ErrorResponseException.class,
+            () ->
+                intruder.statObject(
+                    StatObjectArgs.builder().bucket("smoke").object("anything").build()));
     assertEquals(403, e.response().code());
   }
 }

@@ -10,13 +10,19 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(
-    String type, String title, int status, String detail, String instance, List<Violation> violations) {
+    String type,
+    String title,
+    int status,
+    String detail,
+    String instance,
+    List<Violation> violations) {
 
   public static final String MEDIA_TYPE = "application/problem+json";
 
   public record Violation(String field, String message) {}
 
   public static Problem of(Response.StatusType status, String detail, String instance) {
-    return new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, instance, null);
+    return new Problem(
+        "about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, instance, null);
   }
 }

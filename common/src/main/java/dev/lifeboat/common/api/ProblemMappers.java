@@ -34,18 +34,28 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response invalid(ConstraintViolationException e, UriInfo uri) {
-    boolean ourFault = e.getConstraintViolations().stream()
-        .anyMatch(v -> StreamSupport.stream(v.getPropertyPath().spliterator(), false)
-            .anyMatch(node -> node.getKind() == ElementKind.RETURN_VALUE));
+    boolean ourFault =
+        e.getConstraintViolations().stream()
+            .anyMatch(
+                v ->
+                    StreamSupport.stream(v.getPropertyPath().spliterator(), false)
+                        .anyMatch(node -> node.getKind() == ElementKind.RETURN_VALUE));
     if (ourFault) {
       return unexpected(e, uri);
     }
-    List<Problem.Violation> violations = e.getConstraintViolations().stream()
-        .map(v -> new Problem.Violation(Violations.field(v), v.getMessage()))
-        .sorted(Comparator.comparing(Problem.Violation::field))
-        .toList();
-    var problem = new Problem("about:blank", Status.BAD_REQUEST.getReasonPhrase(), 400,
-        "the request is invalid: " + violations.size() + " field(s) rejected", path(uri), violations);
+    List<Problem.Violation> violations =
+        e.getConstraintViolations().stream()
+            .map(v -> new Problem.Violation(Violations.field(v), v.getMessage()))
+            .sorted(Comparator.comparing(Problem.Violation::field))
+            .toList();
+    var problem =
+        new Problem(
+            "about:blank",
+            Status.BAD_REQUEST.getReasonPhrase(),
+            400,
+            "the request is invalid: " + violations.size() + " field(s) rejected",
+            path(uri),
+            violations);
     return respond(Status.BAD_REQUEST, problem);
   }
 
@@ -62,7 +72,8 @@ public class ProblemMappers {
     InvalidFormatException.class
   })
   public Response unreadable(JsonProcessingException e, UriInfo uri) {
-    String detail = "the request body is not valid JSON for this endpoint: " + e.getOriginalMessage();
+    String detail =
+        "the request body is not valid JSON for this endpoint: " + e.getOriginalMessage();
     return respond(Status.BAD_REQUEST, Problem.of(Status.BAD_REQUEST, detail, path(uri)));
   }
 
@@ -72,8 +83,11 @@ public class ProblemMappers {
     AuthenticationCompletionException.class
   })
   public Response unauthenticated(RuntimeException e, UriInfo uri) {
-    var problem = Problem.of(Status.UNAUTHORIZED,
-        "a valid bearer token is required (Authorization: Bearer <JWT>)", path(uri));
+    var problem =
+        Problem.of(
+            Status.UNAUTHORIZED,
+            "a valid bearer token is required (Authorization: Bearer <JWT>)",
+            path(uri));
     return Response.status(Status.UNAUTHORIZED)
         .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
         .type(Problem.MEDIA_TYPE)
@@ -83,8 +97,9 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response forbidden(ForbiddenException e, UriInfo uri) {
-    return respond(Status.FORBIDDEN, Problem.of(Status.FORBIDDEN,
-        "the token's roles do not allow this request", path(uri)));
+    return respond(
+        Status.FORBIDDEN,
+        Problem.of(Status.FORBIDDEN, "the token's roles do not allow this request", path(uri)));
   }
 
   @ServerExceptionMapper
@@ -99,12 +114,14 @@ public class ProblemMappers {
     }
     String message = e.getMessage();
     // JAX-RS fills in "HTTP 404 Not Found" when the thrower gave no message: say something useful.
-    String detail = message == null || message.startsWith("HTTP " + status.getStatusCode())
-        ? defaultDetail(status.getStatusCode())
-        : message;
-    Response.ResponseBuilder response = Response.status(status.getStatusCode())
-        .type(Problem.MEDIA_TYPE)
-        .entity(Problem.of(status, detail, path(uri)));
+    String detail =
+        message == null || message.startsWith("HTTP " + status.getStatusCode())
+            ? defaultDetail(status.getStatusCode())
+            : message;
+    Response.ResponseBuilder response =
+        Response.status(status.getStatusCode())
+            .type(Problem.MEDIA_TYPE)
+            .entity(Problem.of(status, detail, path(uri)));
     String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
     if (allow != null) {
       response.header(HttpHeaders.ALLOW, allow);
@@ -116,8 +133,12 @@ public class ProblemMappers {
   public Response unexpected(Throwable e, UriInfo uri) {
     String errorId = UUID.randomUUID().toString();
     LOG.errorf(e, "unexpected error %s on %s", errorId, path(uri));
-    return respond(Status.INTERNAL_SERVER_ERROR, Problem.of(Status.INTERNAL_SERVER_ERROR,
-        "unexpected error " + errorId + "; the service log has the details", path(uri)));
+    return respond(
+        Status.INTERNAL_SERVER_ERROR,
+        Problem.of(
+            Status.INTERNAL_SERVER_ERROR,
+            "unexpected error " + errorId + "; the service log has the details",
+            path(uri)));
   }
 
   private static String defaultDetail(int status) {

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The roles of the {@code groups} claim. They form a ladder: each role may do everything the
- * roles below it may, so an endpoint names the least role it needs.
+ * The roles of the {@code groups} claim. They form a ladder: each role may do everything the roles
+ * below it may, so an endpoint names the least role it needs.
  */
 public final class Roles {
   /** Read everything. */

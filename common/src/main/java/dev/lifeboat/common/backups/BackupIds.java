@@ -24,7 +24,10 @@ public final class BackupIds {
   public static String next(Clock clock) {
     byte[] suffix = new byte[4];
     RANDOM.nextBytes(suffix);
-    return "bk_" + STAMP.format(clock.instant().truncatedTo(ChronoUnit.SECONDS)) + "_" + HexFormat.of().formatHex(suffix);
+    return "bk_"
+        + STAMP.format(clock.instant().truncatedTo(ChronoUnit.SECONDS))
+        + "_"
+        + HexFormat.of().formatHex(suffix);
   }
 
   public static boolean isValid(String id) {

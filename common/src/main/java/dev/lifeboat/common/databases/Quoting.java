@@ -7,23 +7,27 @@ public final class Quoting {
   private Quoting() {}
 
   /**
-   * The value in double quotes, shortened and with control and non-ASCII characters escaped, so that
-   * an echoed value cannot forge log lines or hide behind look-alike letters.
+   * The value in double quotes, shortened and with control and non-ASCII characters escaped, so
+   * that an echoed value cannot forge log lines or hide behind look-alike letters.
    */
   public static String forMessage(String value) {
     if (value == null) {
       return "null";
     }
     StringBuilder out = new StringBuilder("\"");
-    value.codePoints().limit(MAX_IN_MESSAGE).forEach(cp -> {
-      if (cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\') {
-        out.appendCodePoint(cp);
-      } else if (cp <= 0xffff) {
-        out.append(String.format("\\u%04x", cp));
-      } else {
-        out.append(String.format("\\u{%x}", cp));
-      }
-    });
+    value
+        .codePoints()
+        .limit(MAX_IN_MESSAGE)
+        .forEach(
+            cp -> {
+              if (cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\') {
+                out.appendCodePoint(cp);
+              } else if (cp <= 0xffff) {
+                out.append(String.format("\\u%04x", cp));
+              } else {
+                out.append(String.format("\\u{%x}", cp));
+              }
+            });
     if (value.codePointCount(0, value.length()) > MAX_IN_MESSAGE) {
       out.append("...");
     }

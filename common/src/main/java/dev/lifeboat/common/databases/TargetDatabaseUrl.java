@@ -22,7 +22,9 @@ final class TargetDatabaseUrl {
       throw invalid(name, "must start with postgresql://");
     }
     if (uri.getRawUserInfo() != null) {
-      throw invalid(name, "must not hold credentials: set lifeboat.databases." + name + ".username and .password");
+      throw invalid(
+          name,
+          "must not hold credentials: set lifeboat.databases." + name + ".username and .password");
     }
     if (uri.getHost() == null || uri.getHost().isBlank()) {
       throw invalid(name, "has no host");

@@ -49,14 +49,21 @@ public class TargetDatabases {
 
   private static TargetDatabase toTarget(String name, TargetDatabasesConfig.Target target) {
     if (!DatabaseNames.isValid(name)) {
-      throw new IllegalArgumentException("lifeboat.databases." + name + ": " + Quoting.forMessage(name)
-          + " is not a valid database name; names match " + DatabaseNames.REGEX);
+      throw new IllegalArgumentException(
+          "lifeboat.databases."
+              + name
+              + ": "
+              + Quoting.forMessage(name)
+              + " is not a valid database name; names match "
+              + DatabaseNames.REGEX);
     }
     if (target.retention().keepLast() < 1) {
-      throw new IllegalArgumentException("lifeboat.databases." + name + ".retention.keep-last must be at least 1");
+      throw new IllegalArgumentException(
+          "lifeboat.databases." + name + ".retention.keep-last must be at least 1");
     }
     if (target.retention().maxAge().filter(age -> age.isNegative() || age.isZero()).isPresent()) {
-      throw new IllegalArgumentException("lifeboat.databases." + name + ".retention.max-age must be positive");
+      throw new IllegalArgumentException(
+          "lifeboat.databases." + name + ".retention.max-age must be positive");
     }
     var parts = TargetDatabaseUrl.parse(name, target.url());
     return new TargetDatabase(

@@ -5,7 +5,9 @@ public class UnknownDatabaseException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public UnknownDatabaseException(String name) {
-    super("unknown database " + Quoting.forMessage(name)
-        + ": not configured under lifeboat.databases");
+    super(
+        "unknown database "
+            + Quoting.forMessage(name)
+            + ": not configured under lifeboat.databases");
   }
 }

@@ -24,7 +24,10 @@ public final class BackupEvents {
       @Size(max = TextLimits.TEXT) String migration,
       @Size(max = TextLimits.TEXT) String requestedBy,
       @Size(max = TextLimits.LABELS)
-          Map<@NotBlank @Size(max = TextLimits.TEXT) String, @NotNull @Size(max = TextLimits.TEXT) String> labels,
+          Map<
+                  @NotBlank @Size(max = TextLimits.TEXT) String,
+                  @NotNull @Size(max = TextLimits.TEXT) String>
+              labels,
       @Pattern(regexp = BackupIds.REGEX) String backupId)
       implements EventData {
     public Requested {
@@ -63,10 +66,12 @@ public final class BackupEvents {
       implements EventData {}
 
   /** {@code dev.lifeboat.backup.failed}: with a reason a human can act on. */
-  public record Failed(@NotBlank String backupId, @DatabaseName String database, @NotBlank String reason)
+  public record Failed(
+      @NotBlank String backupId, @DatabaseName String database, @NotBlank String reason)
       implements EventData {}
 
   /** {@code dev.lifeboat.backup.pruned}: deleted by retention or by an admin. */
-  public record Pruned(@NotBlank String backupId, @DatabaseName String database, @NotBlank String reason)
+  public record Pruned(
+      @NotBlank String backupId, @DatabaseName String database, @NotBlank String reason)
       implements EventData {}
 }

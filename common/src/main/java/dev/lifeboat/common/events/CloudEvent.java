@@ -7,8 +7,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
- * A CloudEvents 1.0 event as Lifeboat sends and receives it: the contract's attributes, the
- * {@code correlationid} extension, and typed {@code data}.
+ * A CloudEvents 1.0 event as Lifeboat sends and receives it: the contract's attributes, the {@code
+ * correlationid} extension, and typed {@code data}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CloudEvent<T extends EventData>(

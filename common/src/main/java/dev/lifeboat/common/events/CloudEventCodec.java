@@ -41,11 +41,12 @@ public class CloudEventCodec {
   }
 
   static ObjectMapper strictMapper() {
-    ObjectMapper mapper = JsonMapper.builder()
-        .addModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-        .build();
+    ObjectMapper mapper =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .build();
     return StrictJson.apply(mapper);
   }
 
@@ -60,7 +61,8 @@ public class CloudEventCodec {
 
   /** Reads an event that must be of the expected type (as a topic's commands must be). */
   public <T extends EventData> CloudEvent<T> decode(
-      byte[] value, Map<String, String> headers, EventType<T> expected) throws InvalidEventException {
+      byte[] value, Map<String, String> headers, EventType<T> expected)
+      throws InvalidEventException {
     CloudEvent<EventData> event = decodeChecked(value, headers, expected.name());
     return new CloudEvent<>(
         event.specversion(),
@@ -81,21 +83,25 @@ public class CloudEventCodec {
   }
 
   private CloudEvent<EventData> decodeChecked(
-      byte[] value, Map<String, String> headers, String expectedType)
-      throws InvalidEventException {
+      byte[] value, Map<String, String> headers, String expectedType) throws InvalidEventException {
     if (value == null || value.length == 0) {
       throw new InvalidEventException("empty message");
     }
     if (value.length > TextLimits.EVENT_BYTES) {
       throw new InvalidEventException(
-          "message of " + value.length + " bytes exceeds the limit of " + TextLimits.EVENT_BYTES + " bytes");
+          "message of "
+              + value.length
+              + " bytes exceeds the limit of "
+              + TextLimits.EVENT_BYTES
+              + " bytes");
     }
     return headers.containsKey("ce_specversion")
         ? decodeBinary(value, headers, expectedType)
         : decodeStructured(value, expectedType);
   }
 
-  private CloudEvent<EventData> decodeStructured(byte[] value, String expectedType) throws InvalidEventException {
+  private CloudEvent<EventData> decodeStructured(byte[] value, String expectedType)
+      throws InvalidEventException {
     JsonNode root = parse(value, "message");
     if (!root.isObject()) {
       throw new InvalidEventException("message is not a JSON object");
@@ -103,33 +109,36 @@ public class CloudEventCodec {
     if (root.has("data_base64")) {
       throw new InvalidEventException("data_base64 is not supported: data must be a JSON object");
     }
-    Attributes attributes = new Attributes(
-        text(root, "specversion"),
-        text(root, "id"),
-        text(root, "source"),
-        text(root, "type"),
-        text(root, "subject"),
-        text(root, "time"),
-        text(root, "datacontenttype"),
-        text(root, "correlationid"));
+    Attributes attributes =
+        new Attributes(
+            text(root, "specversion"),
+            text(root, "id"),
+            text(root, "source"),
+            text(root, "type"),
+            text(root, "subject"),
+            text(root, "time"),
+            text(root, "datacontenttype"),
+            text(root, "correlationid"));
     return build(attributes, root.get("data"), expectedType);
   }
 
   private CloudEvent<EventData> decodeBinary(
       byte[] value, Map<String, String> headers, String expectedType) throws InvalidEventException {
-    Attributes attributes = new Attributes(
-        headers.get("ce_specversion"),
-        headers.get("ce_id"),
-        headers.get("ce_source"),
-        headers.get("ce_type"),
-        headers.get("ce_subject"),
-        headers.get("ce_time"),
-        headers.get("content-type"),
-        headers.get("ce_correlationid"));
+    Attributes attributes =
+        new Attributes(
+            headers.get("ce_specversion"),
+            headers.get("ce_id"),
+            headers.get("ce_source"),
+            headers.get("ce_type"),
+            headers.get("ce_subject"),
+            headers.get("ce_time"),
+            headers.get("content-type"),
+            headers.get("ce_correlationid"));
     return build(attributes, parse(value, "data"), expectedType);
   }
 
-  private CloudEvent<EventData> build(Attributes a, JsonNode data, String expectedType) throws InvalidEventException {
+  private CloudEvent<EventData> build(Attributes a, JsonNode data, String expectedType)
+      throws InvalidEventException {
     if (!CloudEvent.SPEC_VERSION.equals(a.specversion)) {
       throw a.invalid("specversion must be \"1.0\", not " + Quoting.forMessage(a.specversion));
     }
@@ -151,14 +160,19 @@ public class CloudEventCodec {
     if (a.type == null) {
       throw a.invalid("type is missing");
     }
-    EventType<?> type = EventType.byName(a.type)
-        .orElseThrow(() -> a.invalid("unknown event type " + Quoting.forMessage(a.type)));
+    EventType<?> type =
+        EventType.byName(a.type)
+            .orElseThrow(() -> a.invalid("unknown event type " + Quoting.forMessage(a.type)));
     if (expectedType != null && !expectedType.equals(a.type)) {
-      throw a.invalid("unexpected event type " + Quoting.forMessage(a.type) + ": expected " + expectedType);
+      throw a.invalid(
+          "unexpected event type " + Quoting.forMessage(a.type) + ": expected " + expectedType);
     }
     if (a.subject != null && !DatabaseNames.isValid(a.subject)) {
-      throw a.invalid("subject must be a database name matching " + DatabaseNames.REGEX
-          + ", not " + Quoting.forMessage(a.subject));
+      throw a.invalid(
+          "subject must be a database name matching "
+              + DatabaseNames.REGEX
+              + ", not "
+              + Quoting.forMessage(a.subject));
     }
     OffsetDateTime time = null;
     if (a.time != null) {
@@ -169,15 +183,19 @@ public class CloudEventCodec {
       }
     }
     if (a.datacontenttype != null && !a.datacontenttype.startsWith(CloudEvent.DATA_CONTENT_TYPE)) {
-      throw a.invalid("datacontenttype must be application/json, not " + Quoting.forMessage(a.datacontenttype));
+      throw a.invalid(
+          "datacontenttype must be application/json, not " + Quoting.forMessage(a.datacontenttype));
     }
     if (data == null || !data.isObject()) {
       throw a.invalid("data must be a JSON object");
     }
     EventData typed = convert(a, data, type);
     if (a.subject != null && !a.subject.equals(typed.database())) {
-      throw a.invalid("subject " + Quoting.forMessage(a.subject) + " does not match data.database "
-          + Quoting.forMessage(typed.database()));
+      throw a.invalid(
+          "subject "
+              + Quoting.forMessage(a.subject)
+              + " does not match data.database "
+              + Quoting.forMessage(typed.database()));
     }
     return new CloudEvent<>(
         a.specversion,
@@ -191,7 +209,8 @@ public class CloudEventCodec {
         typed);
   }
 
-  private EventData convert(Attributes a, JsonNode data, EventType<?> type) throws InvalidEventException {
+  private EventData convert(Attributes a, JsonNode data, EventType<?> type)
+      throws InvalidEventException {
     EventData typed;
     try {
       typed = mapper.treeToValue(data, type.dataClass());
@@ -202,10 +221,11 @@ public class CloudEventCodec {
     }
     var violations = validator.validate(typed);
     if (!violations.isEmpty()) {
-      throw a.invalid(violations.stream()
-          .map(v -> "data." + Violations.field(v) + " " + v.getMessage())
-          .sorted()
-          .collect(Collectors.joining("; ")));
+      throw a.invalid(
+          violations.stream()
+              .map(v -> "data." + Violations.field(v) + " " + v.getMessage())
+              .sorted()
+              .collect(Collectors.joining("; ")));
     }
     return typed;
   }
@@ -214,7 +234,8 @@ public class CloudEventCodec {
     try {
       return mapper.readTree(value);
     } catch (JsonProcessingException e) {
-      throw new InvalidEventException(what + " is not valid JSON: " + shorten(e.getOriginalMessage()));
+      throw new InvalidEventException(
+          what + " is not valid JSON: " + shorten(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new InvalidEventException(what + " could not be read: " + shorten(e.getMessage()));
     }
@@ -233,12 +254,16 @@ public class CloudEventCodec {
 
   private static String path(MismatchedInputException e) {
     return e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .map(
+            ref ->
+                ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
         .collect(Collectors.joining());
   }
 
   private static String messageOf(Exception e) {
-    return e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : String.valueOf(e.getMessage());
+    return e instanceof JsonProcessingException jpe
+        ? jpe.getOriginalMessage()
+        : String.valueOf(e.getMessage());
   }
 
   private static String shorten(String message) {

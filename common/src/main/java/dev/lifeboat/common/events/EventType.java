@@ -42,7 +42,8 @@ public final class EventType<T extends EventData> {
   public static final EventType<HealthEvents.BackupVerified> BACKUP_VERIFIED =
       define("dev.lifeboat.backup.verified", HealthEvents.BackupVerified.class);
   public static final EventType<HealthEvents.BackupVerificationFailed> BACKUP_VERIFICATION_FAILED =
-      define("dev.lifeboat.backup.verification-failed", HealthEvents.BackupVerificationFailed.class);
+      define(
+          "dev.lifeboat.backup.verification-failed", HealthEvents.BackupVerificationFailed.class);
 
   public static final EventType<CommandRejected> COMMAND_REJECTED =
       define("dev.lifeboat.command.rejected", CommandRejected.class);

@@ -43,5 +43,6 @@ public final class HealthEvents {
       implements EventData {}
 
   /** A restore drill's outcome; its duration is the measured time to restore. */
-  public record Drill(boolean restored, boolean rowCountsMatch, @PositiveOrZero long durationMillis) {}
+  public record Drill(
+      boolean restored, boolean rowCountsMatch, @PositiveOrZero long durationMillis) {}
 }

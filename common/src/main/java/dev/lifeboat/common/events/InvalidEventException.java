@@ -9,6 +9,7 @@ public class InvalidEventException extends Exception {
 
   /** What could be read of the rejected event before it failed: for the rejection record. */
   private final String eventId;
+
   private final String eventType;
   private final String database;
 

@@ -21,7 +21,10 @@ public final class RestoreEvents {
 
   /** {@code dev.lifeboat.restore.planned}: a plan awaits its confirmation code. */
   public record Planned(
-      @NotBlank String restoreId, @NotBlank String backupId, @DatabaseName String database, Mode mode)
+      @NotBlank String restoreId,
+      @NotBlank String backupId,
+      @DatabaseName String database,
+      Mode mode)
       implements EventData {}
 
   /**
@@ -45,7 +48,10 @@ public final class RestoreEvents {
 
   /** {@code dev.lifeboat.restore.started}. */
   public record Started(
-      @NotBlank String restoreId, @NotBlank String backupId, @DatabaseName String database, Mode mode)
+      @NotBlank String restoreId,
+      @NotBlank String backupId,
+      @DatabaseName String database,
+      Mode mode)
       implements EventData {}
 
   /** {@code dev.lifeboat.restore.progress}: the running step and how far the restore is. */
@@ -76,6 +82,7 @@ public final class RestoreEvents {
       implements EventData {}
 
   /** {@code dev.lifeboat.restore.cancelled}. */
-  public record Cancelled(@NotBlank String restoreId, @DatabaseName String database, String cancelledBy)
+  public record Cancelled(
+      @NotBlank String restoreId, @DatabaseName String database, String cancelledBy)
       implements EventData {}
 }

@@ -17,8 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Publishes lifecycle events to {@code lifeboat.events}, keyed by database so that each database's
  * events stay in order. The returned {@link Uni} completes when the broker has acknowledged the
- * event: callers that must not lose an event (before acknowledging the command that caused it)
- * wait for it.
+ * event: callers that must not lose an event (before acknowledging the command that caused it) wait
+ * for it.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -39,12 +39,14 @@ public class EventPublisher {
   }
 
   /** A new event from this service, part of the work identified by {@code correlationId}. */
-  public <T extends EventData> CloudEvent<T> event(EventType<T> type, String correlationId, T data) {
+  public <T extends EventData> CloudEvent<T> event(
+      EventType<T> type, String correlationId, T data) {
     return CloudEvent.create(type, source, correlationId, data);
   }
 
   /** Builds and publishes an event in one step. */
-  public <T extends EventData> Uni<CloudEvent<T>> publish(EventType<T> type, String correlationId, T data) {
+  public <T extends EventData> Uni<CloudEvent<T>> publish(
+      EventType<T> type, String correlationId, T data) {
     CloudEvent<T> event = event(type, correlationId, data);
     return publish(event).replaceWith(event);
   }
@@ -55,9 +57,13 @@ public class EventPublisher {
 
   /** Publishes with an explicit key, for events about a message whose database is unknown. */
   public Uni<Void> publish(CloudEvent<?> event, String key) {
-    var headers = new RecordHeaders()
-        .add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-    var metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build();
+    var headers =
+        new RecordHeaders()
+            .add(
+                "content-type",
+                CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+    var metadata =
+        OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build();
     return emitter.sendMessage(Message.of(codec.encode(event)).addMetadata(metadata));
   }
 

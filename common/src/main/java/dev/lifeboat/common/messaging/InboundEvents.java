@@ -58,8 +58,15 @@ public class InboundEvents {
     int partition = kafka == null ? -1 : kafka.getPartition();
     long offset = kafka == null ? -1 : kafka.getOffset();
     LOG.warnf("rejected record %s-%d@%d: %s", topic, partition, offset, problem.getMessage());
-    var rejected = new CommandRejected(
-        problem.database(), problem.getMessage(), problem.eventId(), problem.eventType(), topic, partition, offset);
+    var rejected =
+        new CommandRejected(
+            problem.database(),
+            problem.getMessage(),
+            problem.eventId(),
+            problem.eventType(),
+            topic,
+            partition,
+            offset);
     String correlationId = problem.eventId();
     String key = kafka != null && kafka.getKey() != null ? String.valueOf(kafka.getKey()) : null;
     return publisher
@@ -69,14 +76,18 @@ public class InboundEvents {
 
   private static Map<String, String> headers(Message<byte[]> message) {
     Map<String, String> headers = new HashMap<>();
-    message.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(kafka -> {
-      for (Header header : kafka.getHeaders()) {
-        if (header.value() != null) {
-          headers.put(header.key().toLowerCase(java.util.Locale.ROOT),
-              new String(header.value(), StandardCharsets.UTF_8));
-        }
-      }
-    });
+    message
+        .getMetadata(IncomingKafkaRecordMetadata.class)
+        .ifPresent(
+            kafka -> {
+              for (Header header : kafka.getHeaders()) {
+                if (header.value() != null) {
+                  headers.put(
+                      header.key().toLowerCase(java.util.Locale.ROOT),
+                      new String(header.value(), StandardCharsets.UTF_8));
+                }
+              }
+            });
     return headers;
   }
 }

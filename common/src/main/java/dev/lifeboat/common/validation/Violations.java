@@ -2,7 +2,6 @@ package dev.lifeboat.common.validation;
 
 import dev.lifeboat.common.databases.Quoting;
 import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,9 @@ public final class Violations {
         case CONTAINER_ELEMENT -> {
           Object at = node.getKey() != null ? node.getKey() : node.getIndex();
           if (at != null && !parts.isEmpty()) {
-            parts.set(parts.size() - 1, parts.get(parts.size() - 1) + "[" + plain(String.valueOf(at)) + "]");
+            parts.set(
+                parts.size() - 1,
+                parts.get(parts.size() - 1) + "[" + plain(String.valueOf(at)) + "]");
           }
         }
         default -> parts.add(node.getName());

@@ -33,89 +33,188 @@ class ApiConventionsIT {
 
   @Test
   void noTokenIs401WithAProblem() {
-    given().when().get("/test/probe")
-        .then().statusCode(401)
+    given()
+        .when()
+        .get("/test/probe")
+        .then()
+        .statusCode(401)
         .contentType(PROBLEM)
         .header("WWW-Authenticate", "Bearer")
-        .body("status", equalTo(401), "title", equalTo("Unauthorized"), "instance", equalTo("/test/probe"));
+        .body(
+            "status",
+            equalTo(401),
+            "title",
+            equalTo("Unauthorized"),
+            "instance",
+            equalTo("/test/probe"));
   }
 
   @Test
   void badTokensAre401() throws Exception {
-    given().header("Authorization", "Bearer not-a-jwt").get("/test/probe").then().statusCode(401).contentType(PROBLEM);
-    given().header("Authorization", "Bearer " + Tokens.expired("tester", Roles.ADMIN))
-        .get("/test/probe").then().statusCode(401).contentType(PROBLEM);
+    given()
+        .header("Authorization", "Bearer not-a-jwt")
+        .get("/test/probe")
+        .then()
+        .statusCode(401)
+        .contentType(PROBLEM);
+    given()
+        .header("Authorization", "Bearer " + Tokens.expired("tester", Roles.ADMIN))
+        .get("/test/probe")
+        .then()
+        .statusCode(401)
+        .contentType(PROBLEM);
 
     var generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
-    String forged = Jwt.issuer(Tokens.ISSUER).upn("mallory").groups(Set.of(Roles.ADMIN))
-        .sign(generator.generateKeyPair().getPrivate());
-    given().header("Authorization", "Bearer " + forged).get("/test/probe").then().statusCode(401).contentType(PROBLEM);
+    String forged =
+        Jwt.issuer(Tokens.ISSUER)
+            .upn("mallory")
+            .groups(Set.of(Roles.ADMIN))
+            .sign(generator.generateKeyPair().getPrivate());
+    given()
+        .header("Authorization", "Bearer " + forged)
+        .get("/test/probe")
+        .then()
+        .statusCode(401)
+        .contentType(PROBLEM);
   }
 
   @Test
   void aRoleTooLowIs403AndChangesNothing() {
-    given().header("Authorization", bearer(Roles.VIEWER)).contentType("application/json")
-        .body("{\"database\":\"app\"}").post("/test/probe")
-        .then().statusCode(403).contentType(PROBLEM).body("status", equalTo(403));
-    given().header("Authorization", bearer("developers")).get("/test/probe").then().statusCode(403).contentType(PROBLEM);
-    given().header("Authorization", bearer(Roles.RESPONDER)).delete("/test/probe").then().statusCode(403);
+    given()
+        .header("Authorization", bearer(Roles.VIEWER))
+        .contentType("application/json")
+        .body("{\"database\":\"app\"}")
+        .post("/test/probe")
+        .then()
+        .statusCode(403)
+        .contentType(PROBLEM)
+        .body("status", equalTo(403));
+    given()
+        .header("Authorization", bearer("developers"))
+        .get("/test/probe")
+        .then()
+        .statusCode(403)
+        .contentType(PROBLEM);
+    given()
+        .header("Authorization", bearer(Roles.RESPONDER))
+        .delete("/test/probe")
+        .then()
+        .statusCode(403);
   }
 
   @Test
   void higherRolesMayDoWhatLowerOnesMay() {
-    given().header("Authorization", bearer(Roles.ADMIN)).get("/test/probe").then().statusCode(200).body("ok", equalTo(true));
-    given().header("Authorization", bearer(Roles.RESPONDER)).contentType("application/json")
-        .body("{\"database\":\"app\"}").post("/test/probe").then().statusCode(200).body("database", equalTo("app"));
-    given().header("Authorization", bearer(Roles.ADMIN)).delete("/test/probe").then().statusCode(200);
+    given()
+        .header("Authorization", bearer(Roles.ADMIN))
+        .get("/test/probe")
+        .then()
+        .statusCode(200)
+        .body("ok", equalTo(true));
+    given()
+        .header("Authorization", bearer(Roles.RESPONDER))
+        .contentType("application/json")
+        .body("{\"database\":\"app\"}")
+        .post("/test/probe")
+        .then()
+        .statusCode(200)
+        .body("database", equalTo("app"));
+    given()
+        .header("Authorization", bearer(Roles.ADMIN))
+        .delete("/test/probe")
+        .then()
+        .statusCode(200);
   }
 
   @Test
   void anEndpointWithoutRolesIsClosed() {
-    given().header("Authorization", bearer(Roles.ADMIN)).get("/test/probe/unannotated")
-        .then().statusCode(403).body(not(containsString("nobody")));
+    given()
+        .header("Authorization", bearer(Roles.ADMIN))
+        .get("/test/probe/unannotated")
+        .then()
+        .statusCode(403)
+        .body(not(containsString("nobody")));
   }
 
   @Test
   void invalidFieldsAre400WithEachViolation() {
-    given().header("Authorization", bearer(Roles.PIPELINE)).contentType("application/json")
+    given()
+        .header("Authorization", bearer(Roles.PIPELINE))
+        .contentType("application/json")
         .body("{\"database\":\"../etc\",\"labels\":{\"a\":\"toolong\",\"b\":\"1\",\"c\":\"2\"}}")
         .post("/test/probe")
-        .then().statusCode(400).contentType(PROBLEM)
+        .then()
+        .statusCode(400)
+        .contentType(PROBLEM)
         .body("violations", hasSize(3))
-        .body("violations.field", org.hamcrest.Matchers.containsInAnyOrder("database", "labels", "labels[a]"));
-    given().header("Authorization", bearer(Roles.VIEWER)).queryParam("limit", 1000).get("/test/probe")
-        .then().statusCode(400).contentType(PROBLEM).body("violations[0].field", equalTo("limit"));
+        .body(
+            "violations.field",
+            org.hamcrest.Matchers.containsInAnyOrder("database", "labels", "labels[a]"));
+    given()
+        .header("Authorization", bearer(Roles.VIEWER))
+        .queryParam("limit", 1000)
+        .get("/test/probe")
+        .then()
+        .statusCode(400)
+        .contentType(PROBLEM)
+        .body("violations[0].field", equalTo("limit"));
   }
 
   @Test
   void brokenJsonIs400() {
-    given().header("Authorization", bearer(Roles.PIPELINE)).contentType("application/json")
-        .body("{\"database\": ").post("/test/probe")
-        .then().statusCode(400).contentType(PROBLEM).body("detail", containsString("not valid JSON"));
-    given().header("Authorization", bearer(Roles.PIPELINE)).contentType("application/json")
-        .body("{\"database\": 42}").post("/test/probe")
-        .then().statusCode(400).contentType(PROBLEM);
+    given()
+        .header("Authorization", bearer(Roles.PIPELINE))
+        .contentType("application/json")
+        .body("{\"database\": ")
+        .post("/test/probe")
+        .then()
+        .statusCode(400)
+        .contentType(PROBLEM)
+        .body("detail", containsString("not valid JSON"));
+    given()
+        .header("Authorization", bearer(Roles.PIPELINE))
+        .contentType("application/json")
+        .body("{\"database\": 42}")
+        .post("/test/probe")
+        .then()
+        .statusCode(400)
+        .contentType(PROBLEM);
   }
 
   @Test
   void anUnknownDatabaseIs400() {
-    given().header("Authorization", bearer(Roles.PIPELINE)).contentType("application/json")
-        .body("{\"database\":\"shop\"}").post("/test/probe")
-        .then().statusCode(400).contentType(PROBLEM)
-        .body("detail", equalTo("unknown database \"shop\": not configured under lifeboat.databases"));
+    given()
+        .header("Authorization", bearer(Roles.PIPELINE))
+        .contentType("application/json")
+        .body("{\"database\":\"shop\"}")
+        .post("/test/probe")
+        .then()
+        .statusCode(400)
+        .contentType(PROBLEM)
+        .body(
+            "detail",
+            equalTo("unknown database \"shop\": not configured under lifeboat.databases"));
   }
 
   @Test
   void notFoundSaysWhat() {
-    given().header("Authorization", bearer(Roles.VIEWER)).get("/test/probe/missing/bk_1")
-        .then().statusCode(404).contentType(PROBLEM).body("detail", equalTo("backup bk_1 does not exist"));
+    given()
+        .header("Authorization", bearer(Roles.VIEWER))
+        .get("/test/probe/missing/bk_1")
+        .then()
+        .statusCode(404)
+        .contentType(PROBLEM)
+        .body("detail", equalTo("backup bk_1 does not exist"));
   }
 
   @Test
   void unexpectedErrorsAre500WithoutInternals() {
-    given().header("Authorization", bearer(Roles.VIEWER)).get("/test/probe/boom")
-        .then().statusCode(500).contentType(PROBLEM)
+    given()
+        .header("Authorization", bearer(Roles.VIEWER))
+        .get("/test/probe/boom")
+        .then()
+        .statusCode(500)
+        .contentType(PROBLEM)
         .body("detail", containsString("the service log has the details"))
         .body(not(containsString("secret internal detail")))
         .body(not(containsString("IllegalStateException")));
@@ -123,15 +222,29 @@ class ApiConventionsIT {
 
   @Test
   void wrongMethodAndMediaTypeAreProblems() {
-    given().header("Authorization", bearer(Roles.ADMIN)).put("/test/probe").then().statusCode(405).contentType(PROBLEM);
-    given().header("Authorization", bearer(Roles.ADMIN)).contentType("text/plain").body("x")
-        .post("/test/probe").then().statusCode(415).contentType(PROBLEM);
+    given()
+        .header("Authorization", bearer(Roles.ADMIN))
+        .put("/test/probe")
+        .then()
+        .statusCode(405)
+        .contentType(PROBLEM);
+    given()
+        .header("Authorization", bearer(Roles.ADMIN))
+        .contentType("text/plain")
+        .body("x")
+        .post("/test/probe")
+        .then()
+        .statusCode(415)
+        .contentType(PROBLEM);
   }
 
   @Test
   void targetDatabasesComeFromConfiguration() {
     assertEquals(Set.of("app"), targets.all().keySet());
-    assertEquals(Optional.of(Duration.ofDays(30)), targets.get("app").maxAge(), "max-age=30d as the contract writes it");
+    assertEquals(
+        Optional.of(Duration.ofDays(30)),
+        targets.get("app").maxAge(),
+        "max-age=30d as the contract writes it");
     assertEquals(7, targets.get("app").keepLast());
   }
 

@@ -11,8 +11,12 @@ class RolesTest {
   void eachRoleImpliesTheOnesBelowIt() {
     assertEquals(Set.of(Roles.VIEWER), Roles.withImplied(Set.of(Roles.VIEWER)));
     assertEquals(Set.of(Roles.VIEWER, Roles.PIPELINE), Roles.withImplied(Set.of(Roles.PIPELINE)));
-    assertEquals(Set.of(Roles.VIEWER, Roles.PIPELINE, Roles.RESPONDER), Roles.withImplied(Set.of(Roles.RESPONDER)));
-    assertEquals(Set.of(Roles.VIEWER, Roles.PIPELINE, Roles.RESPONDER, Roles.ADMIN), Roles.withImplied(Set.of(Roles.ADMIN)));
+    assertEquals(
+        Set.of(Roles.VIEWER, Roles.PIPELINE, Roles.RESPONDER),
+        Roles.withImplied(Set.of(Roles.RESPONDER)));
+    assertEquals(
+        Set.of(Roles.VIEWER, Roles.PIPELINE, Roles.RESPONDER, Roles.ADMIN),
+        Roles.withImplied(Set.of(Roles.ADMIN)));
   }
 
   @Test

@@ -39,9 +39,17 @@ class BackupIdsTest {
 
   @Test
   void rejectsLookAlikes() {
-    for (String id : new String[] {
-        null, "", "bk_20260102T143022Z_1A2B3C4D", "bk_20260102T143022Z_1a2b3c4", "bk_20260102T143022_1a2b3c4d",
-        "bk_20260102T143022Z_1a2b3c4d/../x", "../bk_20260102T143022Z_1a2b3c4d", "bk_20260102T143022Z_1a2b3c4d\n"}) {
+    for (String id :
+        new String[] {
+          null,
+          "",
+          "bk_20260102T143022Z_1A2B3C4D",
+          "bk_20260102T143022Z_1a2b3c4",
+          "bk_20260102T143022_1a2b3c4d",
+          "bk_20260102T143022Z_1a2b3c4d/../x",
+          "../bk_20260102T143022Z_1a2b3c4d",
+          "bk_20260102T143022Z_1a2b3c4d\n"
+        }) {
       assertFalse(BackupIds.isValid(id), String.valueOf(id));
     }
   }

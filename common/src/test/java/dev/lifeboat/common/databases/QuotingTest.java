@@ -9,7 +9,8 @@ class QuotingTest {
 
   @Test
   void escapesControlQuoteAndNonAsciiCharacters() {
-    assertEquals("\"a\\u000a\\u0022b\\u0430\\u{1f600}\"", Quoting.forMessage("a\n\"b\u0430\uD83D\uDE00"));
+    assertEquals(
+        "\"a\\u000a\\u0022b\\u0430\\u{1f600}\"", Quoting.forMessage("a\n\"b\u0430\uD83D\uDE00"));
   }
 
   @Test

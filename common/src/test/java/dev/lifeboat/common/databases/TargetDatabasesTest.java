@@ -15,25 +15,28 @@ import org.junit.jupiter.api.Test;
 class TargetDatabasesTest {
 
   private static TargetDatabases load(Map<String, String> properties) {
-    var config = new SmallRyeConfigBuilder()
-        .withMapping(TargetDatabasesConfig.class)
-        .withSources(new PropertiesConfigSource(properties, "test", 100))
-        .build()
-        .getConfigMapping(TargetDatabasesConfig.class);
+    var config =
+        new SmallRyeConfigBuilder()
+            .withMapping(TargetDatabasesConfig.class)
+            .withSources(new PropertiesConfigSource(properties, "test", 100))
+            .build()
+            .getConfigMapping(TargetDatabasesConfig.class);
     return new TargetDatabases(config);
   }
 
   @Test
   void readsEveryContractSetting() {
-    var targets = load(Map.of(
-        "lifeboat.databases.app.url", "postgresql://db.internal:6543/shop",
-        "lifeboat.databases.app.username", "lifeboat",
-        "lifeboat.databases.app.password", "s3cret",
-        "lifeboat.databases.app.schedule", "0 0 2 * * ?",
-        "lifeboat.databases.app.retention.keep-last", "14",
-        "lifeboat.databases.app.retention.max-age", "PT720H",
-        "lifeboat.databases.billing.url", "postgresql://localhost/billing",
-        "lifeboat.databases.billing.username", "reader"));
+    var targets =
+        load(
+            Map.of(
+                "lifeboat.databases.app.url", "postgresql://db.internal:6543/shop",
+                "lifeboat.databases.app.username", "lifeboat",
+                "lifeboat.databases.app.password", "s3cret",
+                "lifeboat.databases.app.schedule", "0 0 2 * * ?",
+                "lifeboat.databases.app.retention.keep-last", "14",
+                "lifeboat.databases.app.retention.max-age", "PT720H",
+                "lifeboat.databases.billing.url", "postgresql://localhost/billing",
+                "lifeboat.databases.billing.username", "reader"));
 
     TargetDatabase app = targets.get("app");
     assertEquals("db.internal", app.host());
@@ -48,27 +51,34 @@ class TargetDatabasesTest {
     assertEquals(5432, billing.port());
     assertEquals(7, billing.keepLast(), "the runbooks keep the last 7");
     assertEquals(Optional.empty(), billing.schedule());
-    assertEquals(java.util.List.of("app", "billing"), java.util.List.copyOf(targets.all().keySet()));
+    assertEquals(
+        java.util.List.of("app", "billing"), java.util.List.copyOf(targets.all().keySet()));
   }
 
   @Test
   void anUnknownNameIsAClearError() {
-    var targets = load(Map.of(
-        "lifeboat.databases.app.url", "postgresql://localhost/app",
-        "lifeboat.databases.app.username", "u"));
+    var targets =
+        load(
+            Map.of(
+                "lifeboat.databases.app.url", "postgresql://localhost/app",
+                "lifeboat.databases.app.username", "u"));
 
     assertFalse(targets.contains("shop"));
     assertFalse(targets.contains(null));
     var e = assertThrows(UnknownDatabaseException.class, () -> targets.get("shop\"; --"));
-    assertEquals("unknown database \"shop\\u0022; --\": not configured under lifeboat.databases", e.getMessage());
+    assertEquals(
+        "unknown database \"shop\\u0022; --\": not configured under lifeboat.databases",
+        e.getMessage());
   }
 
   @Test
   void neverPrintsThePassword() {
-    var targets = load(Map.of(
-        "lifeboat.databases.app.url", "postgresql://localhost/app",
-        "lifeboat.databases.app.username", "u",
-        "lifeboat.databases.app.password", "hunter2"));
+    var targets =
+        load(
+            Map.of(
+                "lifeboat.databases.app.url", "postgresql://localhost/app",
+                "lifeboat.databases.app.username", "u",
+                "lifeboat.databases.app.password", "hunter2"));
 
     assertFalse(targets.get("app").toString().contains("hunter2"));
     assertFalse(targets.all().toString().contains("hunter2"));
@@ -76,25 +86,40 @@ class TargetDatabasesTest {
 
   @Test
   void refusesAnInvalidConfiguredName() {
-    var e = assertThrows(IllegalArgumentException.class, () -> load(Map.of(
-        "lifeboat.databases.App.url", "postgresql://localhost/app",
-        "lifeboat.databases.App.username", "u")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                load(
+                    Map.of(
+                        "lifeboat.databases.App.url", "postgresql://localhost/app",
+                        "lifeboat.databases.App.username", "u")));
     assertTrue(e.getMessage().contains("lifeboat.databases.App"), e.getMessage());
   }
 
   @Test
   void refusesUrlsThatAreNotPlainPostgresqlUrls() {
-    for (String url : new String[] {
-        "jdbc:postgresql://localhost/app",
-        "mysql://localhost/app",
-        "postgresql://user:hunter2@localhost/app",
-        "postgresql://localhost/",
-        "postgresql://localhost/a/b",
-        "postgresql://localhost/app?sslmode=disable",
-        "not a url"}) {
-      var e = assertThrows(IllegalArgumentException.class, () -> load(Map.of(
-          "lifeboat.databases.app.url", url,
-          "lifeboat.databases.app.username", "u")), url);
+    for (String url :
+        new String[] {
+          "jdbc:postgresql://localhost/app",
+          "mysql://localhost/app",
+          "postgresql://user:hunter2@localhost/app",
+          "postgresql://localhost/",
+          "postgresql://localhost/a/b",
+          "postgresql://localhost/app?sslmode=disable",
+          "not a url"
+        }) {
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  load(
+                      Map.of(
+                          "lifeboat.databases.app.url",
+                          url,
+                          "lifeboat.databases.app.username",
+                          "u")),
+              url);
       assertTrue(e.getMessage().startsWith("lifeboat.databases.app.url "), e.getMessage());
       assertFalse(e.getMessage().contains("hunter2"), "the URL's password is not echoed");
     }
@@ -102,10 +127,15 @@ class TargetDatabasesTest {
 
   @Test
   void refusesRetentionThatWouldDeleteEverything() {
-    var e = assertThrows(IllegalArgumentException.class, () -> load(Map.of(
-        "lifeboat.databases.app.url", "postgresql://localhost/app",
-        "lifeboat.databases.app.username", "u",
-        "lifeboat.databases.app.retention.keep-last", "0")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                load(
+                    Map.of(
+                        "lifeboat.databases.app.url", "postgresql://localhost/app",
+                        "lifeboat.databases.app.username", "u",
+                        "lifeboat.databases.app.retention.keep-last", "0")));
     assertTrue(e.getMessage().contains("keep-last"), e.getMessage());
   }
 }

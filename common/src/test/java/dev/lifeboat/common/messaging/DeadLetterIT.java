@@ -46,59 +46,100 @@ class DeadLetterIT {
   void invalidCommandsAreDeadLetteredAndTheConsumerGoesOn() throws Exception {
     String run = UUID.randomUUID().toString();
     String broken = "{\"specversion\":\"1.0\",\"id\":\"" + run + "-broken\", oops";
-    String wrongType = command(run + "-wrong-type", "app").replace("dev.lifeboat.backup.requested", "dev.lifeboat.restore.confirmed");
+    String wrongType =
+        command(run + "-wrong-type", "app")
+            .replace("dev.lifeboat.backup.requested", "dev.lifeboat.restore.confirmed");
     String unknownDb = command(run + "-unknown-db", "shop");
 
-    try (var dlq = kafka.consumer(Topics.DEAD_LETTERS); var events = kafka.consumer(Topics.EVENTS)) {
+    try (var dlq = kafka.consumer(Topics.DEAD_LETTERS);
+        var events = kafka.consumer(Topics.EVENTS)) {
       kafka.send(TOPIC, "app", broken, Map.of());
       kafka.send(TOPIC, "app", wrongType, Map.of());
       kafka.send(TOPIC, "shop", unknownDb, Map.of());
-      kafka.send(TOPIC, "app", command(run + "-valid", "app"), Map.of("content-type", "application/cloudevents+json"));
-      kafka.send(TOPIC, "app", "{\"database\":\"app\",\"reason\":\"binary mode\"}", Map.of(
-          "ce_specversion", "1.0", "ce_id", run + "-binary", "ce_source", "/pipelines/x",
-          "ce_type", "dev.lifeboat.backup.requested", "ce_subject", "app", "content-type", "application/json"));
+      kafka.send(
+          TOPIC,
+          "app",
+          command(run + "-valid", "app"),
+          Map.of("content-type", "application/cloudevents+json"));
+      kafka.send(
+          TOPIC,
+          "app",
+          "{\"database\":\"app\",\"reason\":\"binary mode\"}",
+          Map.of(
+              "ce_specversion",
+              "1.0",
+              "ce_id",
+              run + "-binary",
+              "ce_source",
+              "/pipelines/x",
+              "ce_type",
+              "dev.lifeboat.backup.requested",
+              "ce_subject",
+              "app",
+              "content-type",
+              "application/json"));
 
       await().atMost(Duration.ofSeconds(30)).until(() -> accepted(run).size() == 2);
       assertEquals(List.of(run + "-valid", run + "-binary"), accepted(run));
 
-      List<ConsumerRecord<String, String>> dead = kafka.await(dlq, r -> r.value().contains(run), 3, Duration.ofSeconds(30));
+      List<ConsumerRecord<String, String>> dead =
+          kafka.await(dlq, r -> r.value().contains(run), 3, Duration.ofSeconds(30));
       assertEquals(broken, dead.get(0).value(), "the dead letter keeps the original bytes");
       assertEquals("app", dead.get(0).key(), "and the original key");
-      assertTrue(header(dead.get(0), "dead-letter-reason").startsWith("message is not valid JSON"), header(dead.get(0), "dead-letter-reason"));
+      assertTrue(
+          header(dead.get(0), "dead-letter-reason").startsWith("message is not valid JSON"),
+          header(dead.get(0), "dead-letter-reason"));
       assertEquals(TOPIC, header(dead.get(0), "dead-letter-topic"));
-      assertEquals("unexpected event type \"dev.lifeboat.restore.confirmed\": expected dev.lifeboat.backup.requested",
+      assertEquals(
+          "unexpected event type \"dev.lifeboat.restore.confirmed\": expected dev.lifeboat.backup.requested",
           header(dead.get(1), "dead-letter-reason"));
-      assertEquals("unknown database \"shop\": not configured under lifeboat.databases", header(dead.get(2), "dead-letter-reason"));
+      assertEquals(
+          "unknown database \"shop\": not configured under lifeboat.databases",
+          header(dead.get(2), "dead-letter-reason"));
       assertEquals("shop", dead.get(2).key());
 
       // The broken message had no readable id: its rejection names its topic and offset instead.
       long brokenOffset = Long.parseLong(header(dead.get(0), "dead-letter-offset"));
       List<JsonNode> rejected = new java.util.ArrayList<>();
-      for (var record : kafka.await(events, r -> isRejectionOf(r, run, brokenOffset), 3, Duration.ofSeconds(30))) {
+      for (var record :
+          kafka.await(
+              events, r -> isRejectionOf(r, run, brokenOffset), 3, Duration.ofSeconds(30))) {
         assertEquals("application/cloudevents+json", header(record, "content-type"));
         rejected.add(json.readTree(record.value()));
       }
       assertTrue(rejected.get(0).path("data").path("rejectedId").isNull(), "no id could be read");
-      assertTrue(rejected.get(0).path("data").path("reason").asText().startsWith("message is not valid JSON"));
+      assertTrue(
+          rejected
+              .get(0)
+              .path("data")
+              .path("reason")
+              .asText()
+              .startsWith("message is not valid JSON"));
 
       JsonNode wrongTypeRejection = rejected.get(1);
       assertEquals("1.0", wrongTypeRejection.path("specversion").asText());
       assertEquals("dev.lifeboat.command.rejected", wrongTypeRejection.path("type").asText());
       assertEquals("/lifeboat/common-test", wrongTypeRejection.path("source").asText());
-      assertEquals(run + "-wrong-type", wrongTypeRejection.path("correlationid").asText(), "correlates with the refused command");
-      assertEquals(run + "-wrong-type", wrongTypeRejection.path("data").path("rejectedId").asText());
+      assertEquals(
+          run + "-wrong-type",
+          wrongTypeRejection.path("correlationid").asText(),
+          "correlates with the refused command");
+      assertEquals(
+          run + "-wrong-type", wrongTypeRejection.path("data").path("rejectedId").asText());
       assertEquals(TOPIC, wrongTypeRejection.path("data").path("topic").asText());
       assertEquals(run + "-unknown-db", rejected.get(2).path("data").path("rejectedId").asText());
     }
   }
 
-  private boolean isRejectionOf(ConsumerRecord<String, String> record, String run, long brokenOffset) {
+  private boolean isRejectionOf(
+      ConsumerRecord<String, String> record, String run, long brokenOffset) {
     try {
       JsonNode event = json.readTree(record.value());
       JsonNode data = event.path("data");
       return "dev.lifeboat.command.rejected".equals(event.path("type").asText())
           && TOPIC.equals(data.path("topic").asText())
-          && (data.path("rejectedId").asText().startsWith(run) || data.path("offset").asLong() == brokenOffset);
+          && (data.path("rejectedId").asText().startsWith(run)
+              || data.path("offset").asLong() == brokenOffset);
     } catch (java.io.IOException e) {
       return false;
     }

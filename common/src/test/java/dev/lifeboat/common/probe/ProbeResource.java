@@ -26,7 +26,8 @@ public class ProbeResource {
     this.targets = targets;
   }
 
-  public record Request(@DatabaseName String database, @Size(max = 2) Map<String, @Size(max = 5) String> labels) {}
+  public record Request(
+      @DatabaseName String database, @Size(max = 2) Map<String, @Size(max = 5) String> labels) {}
 
   @GET
   @RolesAllowed(Roles.VIEWER)

@@ -30,8 +30,11 @@ public class TestCommandConsumer {
     try {
       var command = inbound.read(message, EventType.BACKUP_REQUESTED);
       if (!targets.contains(command.data().database())) {
-        throw new InvalidEventException(new UnknownDatabaseException(command.data().database()).getMessage(),
-            command.id(), command.type(), null);
+        throw new InvalidEventException(
+            new UnknownDatabaseException(command.data().database()).getMessage(),
+            command.id(),
+            command.type(),
+            null);
       }
       accepted.add(command);
       return Uni.createFrom().completionStage(message.ack());

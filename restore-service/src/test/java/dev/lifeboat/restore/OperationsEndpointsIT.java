@@ -1,0 +1,21 @@
+package dev.lifeboat.restore;
+
+import dev.lifeboat.testsupport.KafkaResource;
+import dev.lifeboat.testsupport.OperationsEndpointsChecks;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+class OperationsEndpointsIT extends OperationsEndpointsChecks {
+
+  @Override
+  protected String serviceName() {
+    return "restore-service";
+  }
+
+  @Override
+  protected int defaultPort() {
+    return 8082;
+  }
+}
