@@ -42,6 +42,11 @@ public record KafkaEndpoint(String bootstrapServers) {
     return consumer;
   }
 
+  /** A consumer that remembers every record it read, for tests that await several events. */
+  public TopicRecorder recorder(String... topics) {
+    return new TopicRecorder(consumer(topics));
+  }
+
   /** Publishes one record and waits until the broker has it. */
   public void send(String topic, String key, String value, Map<String, String> headers) {
     try (var producer = producer()) {

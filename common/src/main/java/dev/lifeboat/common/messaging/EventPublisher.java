@@ -6,13 +6,9 @@ import dev.lifeboat.common.events.EventData;
 import dev.lifeboat.common.events.EventType;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Publishes lifecycle events to {@code lifeboat.events}, keyed by database so that each database's
@@ -57,14 +53,7 @@ public class EventPublisher {
 
   /** Publishes with an explicit key, for events about a message whose database is unknown. */
   public Uni<Void> publish(CloudEvent<?> event, String key) {
-    var headers =
-        new RecordHeaders()
-            .add(
-                "content-type",
-                CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-    var metadata =
-        OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build();
-    return emitter.sendMessage(Message.of(codec.encode(event)).addMetadata(metadata));
+    return emitter.sendMessage(CloudEventRecords.message(codec, event, key));
   }
 
   public String source() {

@@ -1,0 +1,29 @@
+package dev.lifeboat.backup;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** {@code lifeboat.backup.*}: how backups are taken. */
+@ConfigMapping(prefix = "lifeboat.backup")
+public interface BackupConfig {
+  /** Dumps running at once across all databases; one per database whatever this says. */
+  @WithDefault("2")
+  int maxConcurrent();
+
+  /** zstd level: 3 is fast and already beats gzip -6 on dumps. */
+  @WithDefault("3")
+  int compressionLevel();
+
+  /** zstd worker threads per dump; 0 compresses on the dumping thread. */
+  @WithDefault("2")
+  int compressionWorkers();
+
+  /** A progress event at least this often... */
+  @WithDefault("5s")
+  Duration progressInterval();
+
+  /** ...or after this many bytes of dump, whichever comes first. */
+  @WithDefault("67108864")
+  long progressBytes();
+}

@@ -1,0 +1,169 @@
+package dev.lifeboat.backup.dump;
+
+import dev.lifeboat.archive.ArchiveWriter;
+import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.PgBinaries;
+import dev.lifeboat.archive.PgProcess;
+import dev.lifeboat.backup.BackupConfig;
+import dev.lifeboat.backup.PostgresClientConfig;
+import dev.lifeboat.backup.storage.BackupStore;
+import dev.lifeboat.backup.storage.StorageException;
+import dev.lifeboat.common.databases.TargetDatabase;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One consistent dump, streamed: pg_dump's stdout → zstd → SHA-256 → multipart upload, through a
+ * bounded in-memory pipe, never a file. Memory per running dump is the pipe, zstd's window and one
+ * upload part, whatever the database's size.
+ */
+@ApplicationScoped
+public class DumpPipeline {
+  private static final int PIPE_BYTES = 1024 * 1024;
+  private static final int COPY_BUFFER = 256 * 1024;
+
+  private final BackupStore store;
+  private final BackupConfig config;
+  private final PgBinaries binaries;
+  private final ExecutorService uploads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "backup-upload");
+            t.setDaemon(true);
+            return t;
+          });
+
+  public DumpPipeline(BackupStore store, BackupConfig config, PostgresClientConfig postgres) {
+    this.store = store;
+    this.config = config;
+    this.binaries = PgBinaries.locate(postgres.binDir());
+  }
+
+  /** Told how far the dump is, at least every interval or byte step of the configuration. */
+  @FunctionalInterface
+  public interface ProgressListener {
+    void progress(long bytesDumped, long bytesStored, long bytesPerSecond);
+  }
+
+  /** What was dumped and stored. */
+  public record Result(
+      Instant createdAt,
+      String serverVersion,
+      List<Manifest.Table> tables,
+      long dumpBytes,
+      long sizeBytes,
+      String sha256) {}
+
+  /**
+   * Dumps the target into {@code objectKey}. On failure the exception says why (pg_dump's stderr,
+   * the storage error); the caller removes whatever the upload left.
+   */
+  public Result run(TargetDatabase target, String objectKey, ProgressListener listener)
+      throws SQLException, IOException, StorageException {
+    try (SnapshotSession snapshot = SnapshotSession.open(target)) {
+      binaries.requireCanDump(snapshot.serverVersionNum());
+      Instant createdAt = Instant.now();
+      List<Manifest.Table> tables = snapshot.tables();
+
+      PipedInputStream toStorage = new PipedInputStream(PIPE_BYTES);
+      PipedOutputStream fromDump = new PipedOutputStream(toStorage);
+      Future<?> upload =
+          uploads.submit(
+              () -> {
+                store.upload(objectKey, toStorage);
+                return null;
+              });
+      ArchiveWriter writer = null;
+      try (PgProcess pgDump =
+          PgProcess.start(
+              binaries.pgDump(),
+              target,
+              target.database(),
+              List.of(
+                  "--format=custom",
+                  "--compress=0",
+                  "--snapshot=" + snapshot.snapshotId(),
+                  "--no-password"))) {
+        writer =
+            ArchiveWriter.create(fromDump, config.compressionLevel(), config.compressionWorkers());
+        copy(pgDump.stdout(), writer, listener);
+        pgDump.finish();
+        writer.close();
+        awaitUpload(upload);
+        return new Result(
+            createdAt,
+            snapshot.serverVersion(),
+            tables,
+            writer.plainBytes(),
+            writer.storedBytes(),
+            writer.sha256Hex());
+      } catch (RuntimeException | IOException | StorageException e) {
+        // Fail the upload rather than let it complete a truncated object.
+        toStorage.close();
+        closeQuietly(writer);
+        upload.cancel(true);
+        throw e;
+      }
+    }
+  }
+
+  private void copy(InputStream dump, ArchiveWriter writer, ProgressListener listener)
+      throws IOException {
+    byte[] buffer = new byte[COPY_BUFFER];
+    long started = System.nanoTime();
+    long lastReport = started;
+    long bytesAtLastReport = 0;
+    long intervalNanos = config.progressInterval().toNanos();
+    for (int n; (n = dump.read(buffer)) > 0; ) {
+      writer.write(buffer, 0, n);
+      long now = System.nanoTime();
+      if (now - lastReport >= intervalNanos
+          || writer.plainBytes() - bytesAtLastReport >= config.progressBytes()) {
+        long rate = (long) (writer.plainBytes() / Math.max(1e-9, (now - started) / 1e9));
+        listener.progress(writer.plainBytes(), writer.storedBytes(), rate);
+        lastReport = now;
+        bytesAtLastReport = writer.plainBytes();
+      }
+    }
+  }
+
+  private static void closeQuietly(ArchiveWriter writer) {
+    if (writer != null) {
+      try {
+        writer.close();
+      } catch (IOException e) {
+        // The pipe is closed on purpose; only zstd's native context needed releasing.
+      }
+    }
+  }
+
+  private static void awaitUpload(Future<?> upload) throws StorageException, IOException {
+    try {
+      upload.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the upload finished", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StorageException storage) {
+        throw storage;
+      }
+      throw new IOException("upload failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    uploads.shutdownNow();
+  }
+}

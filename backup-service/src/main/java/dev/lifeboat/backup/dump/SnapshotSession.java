@@ -1,0 +1,124 @@
+package dev.lifeboat.backup.dump;
+
+import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.common.databases.Quoting;
+import dev.lifeboat.common.databases.TargetDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A read-only REPEATABLE READ transaction on the target whose snapshot pg_dump shares ({@code
+ * --snapshot}). Row counts read here describe exactly what the dump holds. The transaction must
+ * stay open until pg_dump has imported the snapshot; closing the session ends it.
+ */
+final class SnapshotSession implements AutoCloseable {
+  private static final String TABLES =
+      """
+      SELECT n.nspname, c.relname, pg_table_size(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'r'
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+         AND n.nspname !~ '^pg_(toast|temp)'
+         -- tables of extensions are not dumped as data
+         AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+       ORDER BY 1, 2""";
+
+  private final Connection connection;
+  private final String snapshotId;
+  private final int serverVersionNum;
+  private final String serverVersion;
+
+  private SnapshotSession(
+      Connection connection, String snapshotId, int serverVersionNum, String serverVersion) {
+    this.connection = connection;
+    this.snapshotId = snapshotId;
+    this.serverVersionNum = serverVersionNum;
+    this.serverVersion = serverVersion;
+  }
+
+  static SnapshotSession open(TargetDatabase target) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", target.username());
+    target.password().ifPresent(p -> props.setProperty("password", p));
+    props.setProperty("ApplicationName", "lifeboat-backup");
+    props.setProperty("connectTimeout", "10");
+    Connection connection =
+        DriverManager.getConnection(
+            "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + target.database(),
+            props);
+    try {
+      connection.setAutoCommit(false);
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      connection.setReadOnly(true);
+      try (Statement s = connection.createStatement()) {
+        s.execute("SET LOCAL statement_timeout = 0");
+        String snapshot = single(s, "SELECT pg_export_snapshot()");
+        int versionNum = Integer.parseInt(single(s, "SHOW server_version_num"));
+        String version = single(s, "SHOW server_version");
+        return new SnapshotSession(connection, snapshot, versionNum, version);
+      }
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  String snapshotId() {
+    return snapshotId;
+  }
+
+  int serverVersionNum() {
+    return serverVersionNum;
+  }
+
+  String serverVersion() {
+    return serverVersion;
+  }
+
+  /** Every table whose data pg_dump writes, with its exact row count in this snapshot. */
+  List<Manifest.Table> tables() throws SQLException {
+    List<Manifest.Table> tables = new ArrayList<>();
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(TABLES)) {
+      while (rs.next()) {
+        tables.add(new Manifest.Table(rs.getString(1), rs.getString(2), 0, rs.getLong(3)));
+      }
+    }
+    List<Manifest.Table> counted = new ArrayList<>(tables.size());
+    try (Statement s = connection.createStatement()) {
+      for (Manifest.Table t : tables) {
+        String sql =
+            "SELECT count(*) FROM ONLY "
+                + Quoting.identifier(t.schema())
+                + "."
+                + Quoting.identifier(t.name());
+        counted.add(
+            new Manifest.Table(t.schema(), t.name(), Long.parseLong(single(s, sql)), t.bytes()));
+      }
+    }
+    return counted;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try {
+      connection.rollback();
+    } finally {
+      connection.close();
+    }
+  }
+
+  private static String single(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.lifeboat.backup.execution;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs backups with bounded concurrency and at most one per database, in the order they came.
+ * Requests beyond the bounds wait their turn; none is dropped. Each queued backup carries the
+ * acknowledgements of the commands that asked for it (a redelivered command joins the backup
+ * already under way instead of starting another).
+ */
+public class BackupQueue {
+  private static final Logger LOG = Logger.getLogger(BackupQueue.class);
+
+  /**
+   * The work of one backup: true when it finished for good, false when it must be retried later.
+   */
+  @FunctionalInterface
+  public interface Work {
+    boolean run();
+  }
+
+  private final int maxConcurrent;
+  private final Executor workers;
+  private final LinkedList<Job> waiting = new LinkedList<>();
+  private final Map<String, Job> byBackupId = new HashMap<>();
+  private final Set<String> busyDatabases = new HashSet<>();
+  private int running;
+
+  public BackupQueue(int maxConcurrent, Executor workers) {
+    if (maxConcurrent < 1) {
+      throw new IllegalArgumentException("lifeboat.backup.max-concurrent must be at least 1");
+    }
+    this.maxConcurrent = maxConcurrent;
+    this.workers = workers;
+  }
+
+  private static final class Job {
+    final String backupId;
+    final String database;
+    final Work work;
+    final List<Runnable> whenFinished = new ArrayList<>();
+
+    Job(String backupId, String database, Work work) {
+      this.backupId = backupId;
+      this.database = database;
+      this.work = work;
+    }
+  }
+
+  /**
+   * Queues a backup, or joins {@code whenFinished} to the same backup if it is already queued or
+   * running. {@code whenFinished} runs once the backup finished for good.
+   */
+  public void submit(String backupId, String database, Work work, Runnable whenFinished) {
+    synchronized (this) {
+      Job job = byBackupId.get(backupId);
+      if (job == null) {
+        job = new Job(backupId, database, work);
+        byBackupId.put(backupId, job);
+        waiting.add(job);
+      }
+      job.whenFinished.add(whenFinished);
+    }
+    dispatch();
+  }
+
+  public synchronized boolean contains(String backupId) {
+    return byBackupId.containsKey(backupId);
+  }
+
+  /** Backups waiting for a free slot or for their database's running backup. */
+  public synchronized int waiting() {
+    return waiting.size();
+  }
+
+  private void dispatch() {
+    List<Job> starting = new ArrayList<>();
+    synchronized (this) {
+      for (Iterator<Job> it = waiting.iterator(); it.hasNext() && running < maxConcurrent; ) {
+        Job job = it.next();
+        if (busyDatabases.add(job.database)) {
+          it.remove();
+          running++;
+          starting.add(job);
+        }
+      }
+    }
+    starting.forEach(job -> workers.execute(() -> run(job)));
+  }
+
+  private void run(Job job) {
+    boolean finished = false;
+    try {
+      finished = job.work.run();
+    } catch (RuntimeException e) {
+      LOG.errorf(
+          e,
+          "backup %s stopped unexpectedly; its command stays unacknowledged and is redelivered",
+          job.backupId);
+    } finally {
+      List<Runnable> callbacks;
+      synchronized (this) {
+        busyDatabases.remove(job.database);
+        byBackupId.remove(job.backupId);
+        running--;
+        callbacks = List.copyOf(job.whenFinished);
+      }
+      if (finished) {
+        callbacks.forEach(Runnable::run);
+      }
+      dispatch();
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.lifeboat.backup.execution;
+
+import dev.lifeboat.backup.BackupConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The queue with its own worker threads: dumps are long and blocking, never on the event loop. */
+@ApplicationScoped
+public class BackupQueueProducer {
+  private final ExecutorService workers;
+  private final int maxConcurrent;
+
+  public BackupQueueProducer(BackupConfig config) {
+    this.maxConcurrent = config.maxConcurrent();
+    AtomicInteger n = new AtomicInteger();
+    this.workers =
+        Executors.newFixedThreadPool(
+            Math.max(1, maxConcurrent),
+            r -> {
+              Thread t = new Thread(r, "backup-worker-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Produces
+  @ApplicationScoped
+  BackupQueue queue() {
+    return new BackupQueue(maxConcurrent, workers);
+  }
+
+  void close(@Disposes BackupQueue queue) {
+    workers.shutdownNow();
+  }
+}

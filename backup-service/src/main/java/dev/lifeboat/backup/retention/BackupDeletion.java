@@ -1,0 +1,121 @@
+package dev.lifeboat.backup.retention;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.backup.catalog.Backup;
+import dev.lifeboat.backup.catalog.BackupRepository;
+import dev.lifeboat.backup.catalog.BackupStatus;
+import dev.lifeboat.backup.storage.BackupStore;
+import dev.lifeboat.backup.storage.ObjectKeys;
+import dev.lifeboat.backup.storage.StorageException;
+import dev.lifeboat.common.events.BackupEvents;
+import dev.lifeboat.common.events.EventType;
+import dev.lifeboat.common.messaging.EventPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+
+/** Pins and deletes backups, for the API and for retention. Blocking: runs on worker threads. */
+@ApplicationScoped
+public class BackupDeletion {
+  private final BackupRepository catalog;
+  private final BackupStore store;
+  private final EventPublisher events;
+  private final ObjectMapper json;
+  private final Clock clock = Clock.systemUTC();
+
+  public BackupDeletion(
+      BackupRepository catalog, BackupStore store, EventPublisher events, ObjectMapper json) {
+    this.catalog = catalog;
+    this.store = store;
+    this.events = events;
+    this.json = json;
+  }
+
+  /** Sets or clears the pin, in the catalog and in the stored manifest. */
+  public Backup pin(String backupId, boolean pinned) {
+    Backup backup = existing(backupId);
+    if (backup.status() != BackupStatus.COMPLETED) {
+      throw conflict(
+          "backup "
+              + backupId
+              + " is "
+              + backup.status()
+              + "; only completed backups can be pinned");
+    }
+    Backup updated = catalog.setPinned(backupId, pinned).await().indefinitely().orElseThrow();
+    try {
+      store.put(
+          ObjectKeys.manifest(updated.database(), backupId),
+          json.writerWithDefaultPrettyPrinter().writeValueAsBytes(updated.manifest()),
+          "application/json");
+    } catch (StorageException | JsonProcessingException e) {
+      catalog.setPinned(backupId, !pinned).await().indefinitely();
+      throw new IllegalStateException(
+          "could not update the manifest of " + backupId + ": " + e.getMessage(), e);
+    }
+    return updated;
+  }
+
+  /** Deletes a backup on request: 409 while pinned or unfinished. */
+  public void delete(String backupId, String reason) {
+    Backup backup = existing(backupId);
+    if (backup.pinned()) {
+      throw conflict("backup " + backupId + " is pinned; unpin it before deleting it");
+    }
+    if (!backup.status().finished()) {
+      throw conflict(
+          "backup " + backupId + " is " + backup.status() + "; wait until it has finished");
+    }
+    prune(backup, reason);
+  }
+
+  /**
+   * Removes the backup's objects, manifest first so that it stops existing before its dump goes,
+   * and records and announces the deletion.
+   */
+  public void prune(Backup backup, String reason) {
+    String database = backup.database();
+    String id = backup.backupId();
+    try {
+      store.delete(ObjectKeys.manifest(database, id));
+      store.removeLeftovers(ObjectKeys.prefix(database, id));
+    } catch (StorageException e) {
+      throw new IllegalStateException("could not delete backup " + id + ": " + e.getMessage(), e);
+    }
+    catalog.markDeleted(id, reason, clock.instant()).await().indefinitely();
+    events
+        .publish(
+            EventType.BACKUP_PRUNED,
+            backup.correlationId(),
+            new BackupEvents.Pruned(id, database, reason))
+        .await()
+        .indefinitely();
+  }
+
+  private Backup existing(String backupId) {
+    Backup backup =
+        catalog
+            .find(backupId)
+            .await()
+            .indefinitely()
+            .orElseThrow(() -> new NotFoundException("backup " + backupId + " does not exist"));
+    if (backup.status() == BackupStatus.DELETED) {
+      throw new NotFoundException(
+          "backup "
+              + backupId
+              + " was deleted at "
+              + backup.deletedAt()
+              + " ("
+              + backup.deletedReason()
+              + ")");
+    }
+    return backup;
+  }
+
+  private static ClientErrorException conflict(String message) {
+    return new ClientErrorException(message, Response.Status.CONFLICT);
+  }
+}

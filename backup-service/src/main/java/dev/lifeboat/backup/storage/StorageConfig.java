@@ -1,0 +1,25 @@
+package dev.lifeboat.backup.storage;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** {@code lifeboat.storage.*}: the S3-compatible object store that holds the backups. */
+@ConfigMapping(prefix = "lifeboat.storage")
+public interface StorageConfig {
+  /** e.g. {@code http://minio:9000} or {@code https://s3.eu-west-1.amazonaws.com}. */
+  String endpoint();
+
+  String accessKey();
+
+  String secretKey();
+
+  @WithDefault("lifeboat-backups")
+  String bucket();
+
+  Optional<String> region();
+
+  /** Multipart part size: what the upload holds in memory per running backup. */
+  @WithDefault("16777216")
+  long partSize();
+}
