@@ -26,4 +26,8 @@ public interface BackupConfig {
   /** ...or after this many bytes of dump, whichever comes first. */
   @WithDefault("67108864")
   long progressBytes();
+
+  /** When retention runs for every database (it also runs after each backup). */
+  @WithDefault("0 15 3 * * ?")
+  String retentionCron();
 }

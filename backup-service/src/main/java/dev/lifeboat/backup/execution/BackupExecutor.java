@@ -7,6 +7,7 @@ import dev.lifeboat.backup.catalog.Backup;
 import dev.lifeboat.backup.catalog.BackupRepository;
 import dev.lifeboat.backup.dump.DumpPipeline;
 import dev.lifeboat.backup.metrics.BackupMetrics;
+import dev.lifeboat.backup.retention.Retention;
 import dev.lifeboat.backup.storage.BackupStore;
 import dev.lifeboat.backup.storage.ObjectKeys;
 import dev.lifeboat.backup.storage.StorageException;
@@ -36,6 +37,7 @@ public class BackupExecutor {
   private final EventPublisher events;
   private final BackupMetrics metrics;
   private final ObjectMapper json;
+  private final Retention retention;
   private final Clock clock = Clock.systemUTC();
 
   public BackupExecutor(
@@ -45,7 +47,8 @@ public class BackupExecutor {
       TargetDatabases targets,
       EventPublisher events,
       BackupMetrics metrics,
-      ObjectMapper json) {
+      ObjectMapper json,
+      Retention retention) {
     this.catalog = catalog;
     this.pipeline = pipeline;
     this.store = store;
@@ -53,6 +56,7 @@ public class BackupExecutor {
     this.events = events;
     this.metrics = metrics;
     this.json = json;
+    this.retention = retention;
   }
 
   /**
@@ -140,6 +144,7 @@ public class BackupExecutor {
       LOG.infof(
           "backup %s of %s completed: %d bytes stored in %s",
           id, database, result.sizeBytes(), took);
+      applyRetention(database);
       return true;
     } catch (Exception e) {
       String reason = reason(e);
@@ -157,6 +162,15 @@ public class BackupExecutor {
           .await()
           .indefinitely();
       return true;
+    }
+  }
+
+  private void applyRetention(String database) {
+    try {
+      retention.apply(database);
+    } catch (RuntimeException e) {
+      // The backup itself succeeded; the daily run will try retention again.
+      LOG.warnf("retention of %s after a backup failed: %s", database, e.getMessage());
     }
   }
 

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class BackupMetrics {
+  private static final double MIB = 1024.0 * 1024;
+  private static final double TIB = MIB * 1024 * 1024;
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
 
@@ -31,6 +33,8 @@ public class BackupMetrics {
         .description("Time from start to manifest written")
         .tag("database", database)
         .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofSeconds(1))
+        .maximumExpectedValue(Duration.ofHours(12))
         .register(registry)
         .record(duration);
     DistributionSummary.builder("lifeboat.backup.stored")
@@ -38,6 +42,8 @@ public class BackupMetrics {
         .description("Stored (compressed) size")
         .tag("database", database)
         .publishPercentileHistogram()
+        .minimumExpectedValue(MIB)
+        .maximumExpectedValue(TIB)
         .register(registry)
         .record(storedBytes);
     DistributionSummary.builder("lifeboat.backup.dumped")
@@ -45,6 +51,8 @@ public class BackupMetrics {
         .description("pg_dump output size")
         .tag("database", database)
         .publishPercentileHistogram()
+        .minimumExpectedValue(MIB)
+        .maximumExpectedValue(TIB)
         .register(registry)
         .record(dumpBytes);
     lastSuccess(database).set(at.getEpochSecond());

@@ -1,0 +1,82 @@
+package dev.lifeboat.backup.requests;
+
+import dev.lifeboat.common.databases.TargetDatabase;
+import dev.lifeboat.common.databases.TargetDatabases;
+import dev.lifeboat.common.events.BackupEvents;
+import dev.lifeboat.common.events.CloudEvent;
+import dev.lifeboat.common.events.EventType;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.ScheduledExecution;
+import io.quarkus.scheduler.Scheduler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Scheduled backups ({@code lifeboat.databases.<name>.schedule}, a Quartz cron). Each firing
+ * publishes an ordinary backup command whose id is made of the database and the scheduled time:
+ * several replicas firing the same schedule publish the same id, and so make one backup.
+ */
+@ApplicationScoped
+public class BackupSchedule {
+  private static final Logger LOG = Logger.getLogger(BackupSchedule.class);
+  private static final String SOURCE = "/lifeboat/backup-service/schedule";
+
+  private final Scheduler scheduler;
+  private final TargetDatabases targets;
+  private final BackupCommands commands;
+
+  public BackupSchedule(Scheduler scheduler, TargetDatabases targets, BackupCommands commands) {
+    this.scheduler = scheduler;
+    this.targets = targets;
+    this.commands = commands;
+  }
+
+  void start(@Observes StartupEvent startup) {
+    for (TargetDatabase target : targets.all().values()) {
+      target
+          .schedule()
+          .ifPresent(
+              cron -> {
+                try {
+                  scheduler
+                      .newJob("backup-" + target.name())
+                      .setCron(cron)
+                      .setTask(run -> fire(target, run))
+                      .schedule();
+                } catch (RuntimeException e) {
+                  throw new IllegalArgumentException(
+                      "lifeboat.databases."
+                          + target.name()
+                          + ".schedule \""
+                          + cron
+                          + "\" is not a valid cron: "
+                          + e.getMessage(),
+                      e);
+                }
+                LOG.infof("scheduled backups of %s: %s", target.name(), cron);
+              });
+    }
+  }
+
+  private void fire(TargetDatabase target, ScheduledExecution run) {
+    String id = "schedule:" + target.name() + ":" + run.getScheduledFireTime().getEpochSecond();
+    var data =
+        new BackupEvents.Requested(target.name(), "scheduled", null, "scheduler", Map.of(), null);
+    var command =
+        new CloudEvent<>(
+            CloudEvent.SPEC_VERSION,
+            id,
+            SOURCE,
+            EventType.BACKUP_REQUESTED.name(),
+            target.name(),
+            OffsetDateTime.now(ZoneOffset.UTC),
+            CloudEvent.DATA_CONTENT_TYPE,
+            id,
+            data);
+    commands.send(command).await().indefinitely();
+  }
+}

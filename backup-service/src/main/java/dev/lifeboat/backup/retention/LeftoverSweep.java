@@ -1,0 +1,78 @@
+package dev.lifeboat.backup.retention;
+
+import dev.lifeboat.backup.catalog.BackupRepository;
+import dev.lifeboat.backup.storage.BackupStore;
+import dev.lifeboat.backup.storage.ObjectKeys;
+import dev.lifeboat.backup.storage.StorageException;
+import dev.lifeboat.common.databases.TargetDatabases;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jboss.logging.Logger;
+
+/**
+ * Removes what interrupted backups left in the bucket: a backup's objects without a manifest
+ * (which, by definition, is no backup) whose backup is not running, and incomplete multipart
+ * uploads. Runs shortly after start-up and then every few hours.
+ */
+@ApplicationScoped
+public class LeftoverSweep {
+  private static final Logger LOG = Logger.getLogger(LeftoverSweep.class);
+
+  private final BackupStore store;
+  private final BackupRepository catalog;
+  private final TargetDatabases targets;
+
+  public LeftoverSweep(BackupStore store, BackupRepository catalog, TargetDatabases targets) {
+    this.store = store;
+    this.catalog = catalog;
+    this.targets = targets;
+  }
+
+  @Scheduled(
+      delayed = "20s",
+      every = "6h",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void sweep() {
+    for (String database : targets.all().keySet()) {
+      try {
+        sweep(database);
+      } catch (StorageException | RuntimeException e) {
+        LOG.warnf("could not sweep leftovers of %s: %s", database, e.getMessage());
+      }
+    }
+  }
+
+  /** Returns the backup ids whose leftovers were removed. */
+  public Set<String> sweep(String database) throws StorageException {
+    Set<String> withObjects = new TreeSet<>();
+    Set<String> withManifest = new TreeSet<>();
+    for (String key : store.list(database + "/")) {
+      String[] parts = key.split("/");
+      if (parts.length == 3) {
+        withObjects.add(parts[1]);
+        if ("manifest.json".equals(parts[2])) {
+          withManifest.add(parts[1]);
+        }
+      }
+    }
+    withObjects.removeAll(withManifest);
+    Set<String> removed = new TreeSet<>();
+    for (String backupId : withObjects) {
+      boolean running =
+          catalog
+              .find(backupId)
+              .await()
+              .indefinitely()
+              .map(b -> !b.status().finished())
+              .orElse(false);
+      if (!running) {
+        store.removeLeftovers(ObjectKeys.prefix(database, backupId));
+        removed.add(backupId);
+        LOG.infof("removed the leftovers of backup %s of %s (no manifest)", backupId, database);
+      }
+    }
+    return removed;
+  }
+}
