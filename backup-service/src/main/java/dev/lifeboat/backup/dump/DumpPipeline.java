@@ -18,10 +18,13 @@ import java.io.PipedOutputStream;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One consistent dump, streamed: pg_dump's stdout → zstd → SHA-256 → multipart upload, through a
@@ -108,7 +111,12 @@ public class DumpPipeline {
             writer.plainBytes(),
             writer.storedBytes(),
             writer.sha256Hex());
-      } catch (RuntimeException | IOException | StorageException e) {
+      } catch (IOException e) {
+        // A broken pipe means the upload gave up first: its error is the one worth reporting.
+        toStorage.close();
+        closeQuietly(writer);
+        throw uploadFailure(upload).orElseThrow(() -> e);
+      } catch (RuntimeException | StorageException e) {
         // Fail the upload rather than let it complete a truncated object.
         toStorage.close();
         closeQuietly(writer);
@@ -135,6 +143,24 @@ public class DumpPipeline {
         lastReport = now;
         bytesAtLastReport = writer.plainBytes();
       }
+    }
+  }
+
+  /** The upload's own failure, if it failed (waiting briefly for it to finish failing). */
+  private static Optional<StorageException> uploadFailure(Future<?> upload) {
+    try {
+      upload.get(30, TimeUnit.SECONDS);
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof StorageException storage
+          ? Optional.of(storage)
+          : Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (TimeoutException e) {
+      upload.cancel(true);
+      return Optional.empty();
     }
   }
 

@@ -1,0 +1,102 @@
+package dev.lifeboat.backup;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeboat.common.api.Roles;
+import dev.lifeboat.testsupport.KafkaResource;
+import dev.lifeboat.testsupport.PostgresEndpoint;
+import dev.lifeboat.testsupport.PostgresResource;
+import dev.lifeboat.testsupport.S3Resource;
+import dev.lifeboat.testsupport.TestServers;
+import dev.lifeboat.testsupport.Tokens;
+import io.minio.ListMultipartUploadsResponse;
+import io.minio.MinioAsyncClient;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The object store's connection breaks in the middle of a multipart upload. */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(CuttingS3Resource.class)
+@WithTestResource(
+    value = PostgresResource.class,
+    initArgs = {
+      @ResourceArg(name = "targets", value = "bulky"),
+      @ResourceArg(name = "control", value = "lifeboat_storage_failure")
+    })
+class StorageFailureIT {
+  private final PostgresEndpoint pg = TestServers.postgres();
+  private final StoredBackups stored = new StoredBackups(TestServers.s3());
+
+  private static String bearer(String role) {
+    return "Bearer " + Tokens.forRoles("ops", role);
+  }
+
+  @Test
+  void aStorageFailureMidUploadFailsTheBackupAndLeavesNothing() throws Exception {
+    // About 60 MB of hex text: a dump of several 5 MiB parts even after zstd.
+    pg.execute(
+        "bulky",
+        """
+        DROP TABLE IF EXISTS blobs;
+        CREATE TABLE blobs AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS body
+          FROM generate_series(1, 900000) g;
+        """);
+    CuttingS3Resource.proxy.cutAfter(8L * 1024 * 1024);
+
+    String backupId =
+        given()
+            .header("Authorization", bearer(Roles.PIPELINE))
+            .contentType("application/json")
+            .body("{\"database\":\"bulky\"}")
+            .post("/api/v1/backups")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("backupId");
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                "FAILED"
+                    .equals(
+                        given()
+                            .header("Authorization", bearer(Roles.VIEWER))
+                            .get("/api/v1/backups/" + backupId)
+                            .then()
+                            .extract()
+                            .path("status")));
+    assertEquals(1, CuttingS3Resource.proxy.cuts(), "the upload's connection was cut");
+    String reason =
+        given()
+            .header("Authorization", bearer(Roles.VIEWER))
+            .get("/api/v1/backups/" + backupId)
+            .then()
+            .extract()
+            .path("failureReason");
+    assertTrue(reason.startsWith("upload of bulky/" + backupId + "/dump failed"), reason);
+
+    assertEquals(List.of(), stored.keys("bulky/" + backupId + "/"), "no object, no manifest");
+    var s3 = TestServers.s3();
+    ListMultipartUploadsResponse uploads =
+        MinioAsyncClient.builder()
+            .endpoint(s3.url())
+            .credentials(s3.accessKey(), s3.secretKey())
+            .build()
+            .listMultipartUploadsAsync(
+                S3Resource.DEFAULT_BUCKET, null, null, null, "bulky/", 1000, null, null, null, null)
+            .get();
+    assertEquals(
+        List.of(),
+        uploads.result().uploads().stream().map(u -> u.objectName()).toList(),
+        "no incomplete multipart upload left behind");
+  }
+}
