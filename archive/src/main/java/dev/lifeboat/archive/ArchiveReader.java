@@ -8,6 +8,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Reads what {@link ArchiveWriter} wrote: checks stored bytes, and gives back the pg_dump stream.
@@ -36,6 +37,14 @@ public final class ArchiveReader {
   /** The pg_dump custom-format stream inside stored bytes. */
   public static InputStream open(InputStream stored) throws IOException {
     return new ZstdInputStream(stored);
+  }
+
+  /** The same for an archive encrypted with age, given the identities that can decrypt it. */
+  public static InputStream open(InputStream stored, List<String> ageIdentities)
+      throws IOException {
+    return ageIdentities.isEmpty()
+        ? open(stored)
+        : open(AgeEncryption.decrypting(stored, ageIdentities));
   }
 
   /** Decompresses stored bytes into {@code plain}, returning the plain byte count. */

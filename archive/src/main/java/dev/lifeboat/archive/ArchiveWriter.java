@@ -8,14 +8,16 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Writes a backup archive: the plain pg_dump stream goes in, zstd-compressed bytes come out to the
  * sink, and on the way the writer counts bytes before and after compression and hashes what is
  * stored. Nothing is buffered beyond zstd's window, so memory stays flat whatever the dump's size.
  *
- * <p>The stored bytes are a standard zstd frame: {@code zstd -d < dump | pg_restore -d db} restores
- * them without Lifeboat.
+ * <p>The stored bytes are a standard zstd frame, {@code zstd -d < dump | pg_restore -d db} restores
+ * them without Lifeboat; encrypted, a standard age file around that frame ({@code age -d -i key.txt
+ * dump | zstd -d | pg_restore -d db}).
  */
 public final class ArchiveWriter extends FilterOutputStream {
   private final Counting plain;
@@ -33,11 +35,20 @@ public final class ArchiveWriter extends FilterOutputStream {
   /**
    * @param level zstd level (1 to 19; 3 is zstd's default and fast)
    * @param workers zstd worker threads; 0 compresses on the writing thread
+   * @param ageRecipients when not empty, the compressed stream is encrypted to these age keys
    */
-  public static ArchiveWriter create(OutputStream sink, int level, int workers) throws IOException {
+  public static ArchiveWriter create(
+      OutputStream sink, int level, int workers, List<String> ageRecipients) throws IOException {
     MessageDigest sha256 = digest();
     Counting stored = new Counting(new DigestOutputStream(sink, sha256));
-    return new ArchiveWriter(new Counting(zstd(stored, level, workers)), stored, sha256);
+    // Compress first: encrypted bytes do not compress.
+    OutputStream compressedTo =
+        ageRecipients.isEmpty() ? stored : AgeEncryption.encrypting(stored, ageRecipients);
+    return new ArchiveWriter(new Counting(zstd(compressedTo, level, workers)), stored, sha256);
+  }
+
+  public static ArchiveWriter create(OutputStream sink, int level, int workers) throws IOException {
+    return create(sink, level, workers, List.of());
   }
 
   private static ZstdOutputStream zstd(OutputStream out, int level, int workers)

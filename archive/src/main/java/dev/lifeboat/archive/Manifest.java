@@ -11,6 +11,8 @@ import java.util.Map;
  * Row counts are exact and taken in the dump's own snapshot, so they describe what the dump holds.
  *
  * @param createdAt when the dump's snapshot was taken: the moment the backup's data is from
+ * @param encryption null, or {@code age}: the stored bytes are an age file
+ * @param encryptionKeyIds the age recipients (public keys) the archive is encrypted to
  * @param sizeBytes stored bytes (after compression and encryption)
  * @param sha256 of the stored bytes
  * @param dumpBytes pg_dump's output before compression
@@ -48,6 +50,7 @@ public record Manifest(
     String format,
     String compression,
     String encryption,
+    List<String> encryptionKeyIds,
     String objectKey,
     long sizeBytes,
     String sha256,
@@ -78,6 +81,7 @@ public record Manifest(
         format,
         compression,
         encryption,
+        encryptionKeyIds,
         objectKey,
         sizeBytes,
         sha256,

@@ -3,6 +3,8 @@ package dev.lifeboat.backup;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** {@code lifeboat.backup.*}: how backups are taken. */
 @ConfigMapping(prefix = "lifeboat.backup")
@@ -26,6 +28,17 @@ public interface BackupConfig {
   /** ...or after this many bytes of dump, whichever comes first. */
   @WithDefault("67108864")
   long progressBytes();
+
+  Encryption encryption();
+
+  /** Client-side encryption of stored archives. */
+  interface Encryption {
+    /**
+     * age public keys ({@code age1...}) to encrypt every new backup to; unset, backups are stored
+     * unencrypted. The matching private identities are needed to restore and verify.
+     */
+    Optional<List<String>> recipients();
+  }
 
   /** When retention runs for every database (it also runs after each backup). */
   @WithDefault("0 15 3 * * ?")

@@ -1,5 +1,6 @@
 package dev.lifeboat.backup.dump;
 
+import dev.lifeboat.archive.AgeEncryption;
 import dev.lifeboat.archive.ArchiveWriter;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
@@ -38,6 +39,7 @@ public class DumpPipeline {
 
   private final BackupStore store;
   private final BackupConfig config;
+  private final List<String> recipients;
   private final PgBinaries binaries;
   private final ExecutorService uploads =
       Executors.newCachedThreadPool(
@@ -51,6 +53,10 @@ public class DumpPipeline {
     this.store = store;
     this.config = config;
     this.binaries = PgBinaries.locate(postgres.binDir());
+    this.recipients = config.encryption().recipients().orElse(List.of());
+    if (!recipients.isEmpty()) {
+      AgeEncryption.requireValidRecipients(recipients);
+    }
   }
 
   /** Told how far the dump is, at least every interval or byte step of the configuration. */
@@ -66,7 +72,9 @@ public class DumpPipeline {
       List<Manifest.Table> tables,
       long dumpBytes,
       long sizeBytes,
-      String sha256) {}
+      String sha256,
+      String encryption,
+      List<String> encryptionKeyIds) {}
 
   /**
    * Dumps the target into {@code objectKey}. On failure the exception says why (pg_dump's stderr,
@@ -99,7 +107,8 @@ public class DumpPipeline {
                   "--snapshot=" + snapshot.snapshotId(),
                   "--no-password"))) {
         writer =
-            ArchiveWriter.create(fromDump, config.compressionLevel(), config.compressionWorkers());
+            ArchiveWriter.create(
+                fromDump, config.compressionLevel(), config.compressionWorkers(), recipients);
         copy(pgDump.stdout(), writer, listener);
         pgDump.finish();
         writer.close();
@@ -110,7 +119,9 @@ public class DumpPipeline {
             tables,
             writer.plainBytes(),
             writer.storedBytes(),
-            writer.sha256Hex());
+            writer.sha256Hex(),
+            recipients.isEmpty() ? null : AgeEncryption.SCHEME,
+            recipients.isEmpty() ? null : recipients);
       } catch (IOException e) {
         // A broken pipe means the upload gave up first: its error is the one worth reporting.
         toStorage.close();

@@ -31,6 +31,7 @@ class RetentionPolicyTest {
             Manifest.FORMAT,
             Manifest.COMPRESSION,
             null,
+            null,
             "app/" + id + "/dump",
             10,
             "ab",
