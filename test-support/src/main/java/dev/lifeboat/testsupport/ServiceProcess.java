@@ -71,8 +71,17 @@ public final class ServiceProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** Waits for {@code /q/health/ready} to answer 200. */
+  /** Waits for {@code /q/health/ready} to answer 200; a service that never gets ready is killed. */
   public ServiceProcess awaitReady(Duration timeout) {
+    try {
+      return pollReady(timeout);
+    } catch (RuntimeException e) {
+      kill();
+      throw e;
+    }
+  }
+
+  private ServiceProcess pollReady(Duration timeout) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
