@@ -95,11 +95,19 @@ final class LocalKafka implements AutoCloseable {
     process.close();
   }
 
-  /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
-  private static String clusterId() {
-    UUID uuid = UUID.randomUUID();
-    var buffer = java.nio.ByteBuffer.allocate(16);
-    buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+  /**
+   * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, never starting with a
+   * dash (the storage tool would read it as an option; Kafka's own generator avoids it too).
+   */
+  static String clusterId() {
+    while (true) {
+      UUID uuid = UUID.randomUUID();
+      var buffer = java.nio.ByteBuffer.allocate(16);
+      buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+      String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+      if (!id.startsWith("-")) {
+        return id;
+      }
+    }
   }
 }

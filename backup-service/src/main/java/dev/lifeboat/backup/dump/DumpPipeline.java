@@ -2,6 +2,7 @@ package dev.lifeboat.backup.dump;
 
 import dev.lifeboat.archive.AgeEncryption;
 import dev.lifeboat.archive.ArchiveWriter;
+import dev.lifeboat.archive.CustomFormatScanner;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
 import dev.lifeboat.archive.PgProcess;
@@ -12,13 +13,17 @@ import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.databases.TargetDatabase;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +40,6 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class DumpPipeline {
   private static final int PIPE_BYTES = 1024 * 1024;
-  private static final int COPY_BUFFER = 256 * 1024;
 
   private final BackupStore store;
   private final BackupConfig config;
@@ -85,7 +89,7 @@ public class DumpPipeline {
     try (SnapshotSession snapshot = SnapshotSession.open(target)) {
       binaries.requireCanDump(snapshot.serverVersionNum());
       Instant createdAt = Instant.now();
-      List<Manifest.Table> tables = snapshot.tables();
+      List<Manifest.Table> catalogTables = snapshot.tables();
 
       PipedInputStream toStorage = new PipedInputStream(PIPE_BYTES);
       PipedOutputStream fromDump = new PipedOutputStream(toStorage);
@@ -109,10 +113,16 @@ public class DumpPipeline {
         writer =
             ArchiveWriter.create(
                 fromDump, config.compressionLevel(), config.compressionWorkers(), recipients);
-        copy(pgDump.stdout(), writer, listener);
+        var streamCounts = CustomFormatScanner.copy(pgDump.stdout(), progress(writer, listener));
         pgDump.finish();
         writer.close();
         awaitUpload(upload);
+        // Counted on the way as a rule; should pg_dump's format be one the scanner does not
+        // know, SQL counts in the same snapshot, still open, give the same exact figures.
+        List<Manifest.Table> tables =
+            streamCounts.isPresent()
+                ? withRows(catalogTables, streamCounts.get())
+                : snapshot.countRows(catalogTables);
         return new Result(
             createdAt,
             snapshot.serverVersion(),
@@ -137,24 +147,45 @@ public class DumpPipeline {
     }
   }
 
-  private void copy(InputStream dump, ArchiveWriter writer, ProgressListener listener)
-      throws IOException {
-    byte[] buffer = new byte[COPY_BUFFER];
-    long started = System.nanoTime();
-    long lastReport = started;
-    long bytesAtLastReport = 0;
+  /** The tables the archive holds, with their rows as counted and their sizes from the catalog. */
+  static List<Manifest.Table> withRows(
+      List<Manifest.Table> catalog, Map<CustomFormatScanner.TableName, Long> rows) {
+    Map<CustomFormatScanner.TableName, Long> sizes = new HashMap<>();
+    catalog.forEach(
+        t -> sizes.put(new CustomFormatScanner.TableName(t.schema(), t.name()), t.bytes()));
+    return rows.entrySet().stream()
+        .map(
+            e ->
+                new Manifest.Table(
+                    e.getKey().schema(),
+                    e.getKey().name(),
+                    e.getValue(),
+                    sizes.getOrDefault(e.getKey(), 0L)))
+        .sorted(Comparator.comparing(Manifest.Table::schema).thenComparing(Manifest.Table::name))
+        .toList();
+  }
+
+  /** Passes the plain dump to the writer, telling the listener how far it is now and then. */
+  private OutputStream progress(ArchiveWriter writer, ProgressListener listener) {
     long intervalNanos = config.progressInterval().toNanos();
-    for (int n; (n = dump.read(buffer)) > 0; ) {
-      writer.write(buffer, 0, n);
-      long now = System.nanoTime();
-      if (now - lastReport >= intervalNanos
-          || writer.plainBytes() - bytesAtLastReport >= config.progressBytes()) {
-        long rate = (long) (writer.plainBytes() / Math.max(1e-9, (now - started) / 1e9));
-        listener.progress(writer.plainBytes(), writer.storedBytes(), rate);
-        lastReport = now;
-        bytesAtLastReport = writer.plainBytes();
+    long started = System.nanoTime();
+    return new FilterOutputStream(writer) {
+      private long lastReport = started;
+      private long bytesAtLastReport;
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        writer.write(b, off, len);
+        long now = System.nanoTime();
+        if (now - lastReport >= intervalNanos
+            || writer.plainBytes() - bytesAtLastReport >= config.progressBytes()) {
+          long rate = (long) (writer.plainBytes() / Math.max(1e-9, (now - started) / 1e9));
+          listener.progress(writer.plainBytes(), writer.storedBytes(), rate);
+          lastReport = now;
+          bytesAtLastReport = writer.plainBytes();
+        }
       }
-    }
+    };
   }
 
   /** The upload's own failure, if it failed (waiting briefly for it to finish failing). */

@@ -82,7 +82,7 @@ final class SnapshotSession implements AutoCloseable {
     return serverVersion;
   }
 
-  /** Every table whose data pg_dump writes, with its exact row count in this snapshot. */
+  /** Every table whose data pg_dump writes, with its size (rows not yet counted). */
   List<Manifest.Table> tables() throws SQLException {
     List<Manifest.Table> tables = new ArrayList<>();
     try (Statement s = connection.createStatement();
@@ -91,6 +91,14 @@ final class SnapshotSession implements AutoCloseable {
         tables.add(new Manifest.Table(rs.getString(1), rs.getString(2), 0, rs.getLong(3)));
       }
     }
+    return tables;
+  }
+
+  /**
+   * Counts rows with SQL in this snapshot: exact, but a second scan of every table. Used only when
+   * the dump's own stream could not be read for counts.
+   */
+  List<Manifest.Table> countRows(List<Manifest.Table> tables) throws SQLException {
     List<Manifest.Table> counted = new ArrayList<>(tables.size());
     try (Statement s = connection.createStatement()) {
       for (Manifest.Table t : tables) {

@@ -1,0 +1,114 @@
+package dev.lifeboat.archive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeboat.common.databases.TargetDatabase;
+import dev.lifeboat.testsupport.PostgresEndpoint;
+import dev.lifeboat.testsupport.TestServers;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Row counts read from real pg_dump output equal count(*), for awkward data too. */
+class CustomFormatScannerIT {
+  private static final PostgresEndpoint PG = TestServers.postgres();
+  private static final PgBinaries BINARIES = PgBinaries.locate(Optional.of(PG.clientBinDir()));
+
+  @BeforeAll
+  static void awkwardDatabase() {
+    PG.dropDatabase("scanner_src");
+    PG.createDatabase("scanner_src");
+    PG.execute(
+        "scanner_src",
+        """
+        CREATE TABLE plain (id int PRIMARY KEY, body text);
+        INSERT INTO plain SELECT g, E'line one\\nline two\\r\\n\\ttab \\\\ backslash ' || g FROM generate_series(1, 5000) g;
+        CREATE TABLE empty_one (id int);
+        CREATE TABLE nulls (a int, b text);
+        INSERT INTO nulls SELECT NULL, NULL FROM generate_series(1, 77);
+        CREATE SCHEMA "Other Schema";
+        CREATE TABLE "Other Schema"."Weird ""Name"" é" (x bytea, y jsonb);
+        INSERT INTO "Other Schema"."Weird ""Name"" é"
+          SELECT decode('0a0d00ff', 'hex'), '{"k": "v\\nw"}' FROM generate_series(1, 333);
+        CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);
+        CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+        CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+        INSERT INTO events SELECT g, DATE '2025-06-01' + (g % 400) FROM generate_series(1, 2000) g;
+        SELECT lo_from_bytea(0, convert_to(repeat('large object\\n', 50000), 'UTF8'));
+        """);
+  }
+
+  private static byte[] dump(List<String> extra) throws Exception {
+    var target =
+        new TargetDatabase(
+            "scanner_src",
+            PG.host(),
+            PG.port(),
+            "scanner_src",
+            PG.username(),
+            Optional.of(PG.password()),
+            Optional.empty(),
+            7,
+            Optional.empty());
+    var args = new java.util.ArrayList<>(List.of("--format=custom"));
+    args.addAll(extra);
+    try (PgProcess pgDump = PgProcess.start(BINARIES.pgDump(), target, "scanner_src", args)) {
+      byte[] bytes = pgDump.stdout().readAllBytes();
+      pgDump.finish();
+      return bytes;
+    }
+  }
+
+  @Test
+  void countsEveryTablesRowsAndCopiesEveryByte() throws Exception {
+    byte[] archive = dump(List.of("--compress=0"));
+    var copy = new ByteArrayOutputStream();
+
+    var counts = CustomFormatScanner.copy(new ByteArrayInputStream(archive), copy).orElseThrow();
+
+    assertArrayEquals(archive, copy.toByteArray());
+    assertEquals(
+        Map.of(
+            new CustomFormatScanner.TableName("public", "plain"),
+            5000L,
+            new CustomFormatScanner.TableName("public", "empty_one"),
+            0L,
+            new CustomFormatScanner.TableName("public", "nulls"),
+            77L,
+            new CustomFormatScanner.TableName("Other Schema", "Weird \"Name\" é"),
+            333L,
+            new CustomFormatScanner.TableName("public", "events_2025"),
+            PG.queryLong("scanner_src", "SELECT count(*) FROM events_2025"),
+            new CustomFormatScanner.TableName("public", "events_2026"),
+            PG.queryLong("scanner_src", "SELECT count(*) FROM events_2026")),
+        counts);
+  }
+
+  @Test
+  void reportsNothingForACompressedArchiveButStillCopiesIt() throws Exception {
+    byte[] archive = dump(List.of("--compress=6"));
+    var copy = new ByteArrayOutputStream();
+
+    assertEquals(
+        Optional.empty(), CustomFormatScanner.copy(new ByteArrayInputStream(archive), copy));
+    assertArrayEquals(archive, copy.toByteArray());
+  }
+
+  @Test
+  void reportsNothingForAnUnknownVersion() throws Exception {
+    byte[] archive = dump(List.of("--compress=0"));
+    archive[6] = 99; // minor version
+    var copy = new ByteArrayOutputStream();
+
+    assertEquals(
+        Optional.empty(), CustomFormatScanner.copy(new ByteArrayInputStream(archive), copy));
+    assertArrayEquals(archive, copy.toByteArray());
+    assertTrue(copy.size() > 1000);
+  }
+}
