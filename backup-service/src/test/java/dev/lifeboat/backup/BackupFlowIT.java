@@ -128,6 +128,7 @@ class BackupFlowIT {
     assertEquals(id, manifest.path("correlationId").asText());
     assertFalse(manifest.path("pinned").asBoolean());
     assertTrue(manifest.path("serverVersion").asText().matches("\\d+.*"));
+    assertFalse(manifest.toString().contains(pg.password()), "no password in the manifest");
 
     Map<String, Long> manifestCounts = new HashMap<>();
     for (JsonNode table : manifest.path("tables")) {
@@ -405,6 +406,16 @@ class BackupFlowIT {
     assertTrue(reason.contains("password authentication failed"), reason);
     assertFalse(reason.contains(pg.password()), "no credentials in the reason");
     assertEquals(List.of(), stored.keys("locked/" + backupId + "/"));
+
+    // Neither the real password nor the wrong one configured for "locked" appears in any event.
+    events.await(
+        r -> r.value().contains(backupId) && r.value().contains("dev.lifeboat.backup.failed"),
+        1,
+        WAIT);
+    var all = events.matching(r -> true);
+    assertTrue(all.size() > 3);
+    assertTrue(
+        all.stream().noneMatch(r -> r.value().contains(pg.password())), "no password in any event");
   }
 
   @Test
