@@ -2,11 +2,11 @@ package dev.lifeboat.backup.retention;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.archive.storage.ObjectKeys;
 import dev.lifeboat.backup.catalog.Backup;
 import dev.lifeboat.backup.catalog.BackupRepository;
 import dev.lifeboat.backup.catalog.BackupStatus;
 import dev.lifeboat.backup.storage.BackupStore;
-import dev.lifeboat.backup.storage.ObjectKeys;
 import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.events.BackupEvents;
 import dev.lifeboat.common.events.EventType;

@@ -1,8 +1,8 @@
 package dev.lifeboat.backup.retention;
 
+import dev.lifeboat.archive.storage.ObjectKeys;
 import dev.lifeboat.backup.catalog.BackupRepository;
 import dev.lifeboat.backup.storage.BackupStore;
-import dev.lifeboat.backup.storage.ObjectKeys;
 import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.databases.TargetDatabases;
 import io.quarkus.scheduler.Scheduled;

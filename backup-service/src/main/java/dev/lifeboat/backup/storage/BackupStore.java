@@ -1,5 +1,6 @@
 package dev.lifeboat.backup.storage;
 
+import dev.lifeboat.archive.storage.StorageConfig;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;

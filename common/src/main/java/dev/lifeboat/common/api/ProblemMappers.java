@@ -109,7 +109,8 @@ public class ProblemMappers {
       return unreadable(json, uri);
     }
     Response.StatusType status = e.getResponse().getStatusInfo();
-    if (status.getStatusCode() >= 500) {
+    // A 500 hides internals; a 503 thrown on purpose says what is unavailable.
+    if (status.getStatusCode() == 500) {
       return unexpected(e, uri);
     }
     String message = e.getMessage();

@@ -1,4 +1,4 @@
-package dev.lifeboat.backup.storage;
+package dev.lifeboat.archive.storage;
 
 /**
  * Where a backup's objects live: {@code <database>/<backupId>/dump} and {@code .../manifest.json}.

@@ -1,4 +1,4 @@
-package dev.lifeboat.backup.storage;
+package dev.lifeboat.archive.storage;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,0 +1,23 @@
+package dev.lifeboat.restore;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** {@code lifeboat.restore.*}. */
+@ConfigMapping(prefix = "lifeboat.restore")
+public interface RestoreConfig {
+  /** How long a plan's confirmation code stays valid. */
+  @WithDefault("10m")
+  Duration confirmationTtl();
+
+  /** Wrong codes a plan tolerates before it is cancelled: a guessed code must not run a restore. */
+  @WithDefault("5")
+  int maxCodeAttempts();
+
+  /**
+   * The restore rate the estimate assumes, in bytes of dump per second, until drills measure it.
+   */
+  @WithDefault("52428800")
+  long estimateBytesPerSecond();
+}

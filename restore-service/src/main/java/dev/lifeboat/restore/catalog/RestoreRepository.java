@@ -1,0 +1,211 @@
+package dev.lifeboat.restore.catalog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.common.events.RestoreEvents;
+import dev.lifeboat.restore.plan.Plan;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** The restore catalog in the control database ({@code restore.restores}). */
+@ApplicationScoped
+public class RestoreRepository {
+  private static final String UNIQUE_VIOLATION = "23505";
+  private final Pool pool;
+  private final ObjectMapper json;
+
+  public RestoreRepository(Pool pool, ObjectMapper json) {
+    this.pool = pool;
+    this.json = json;
+  }
+
+  /** Stores a new plan; false when the database already has an open restore. */
+  public Uni<Boolean> insert(Restore r, String codeHash) {
+    return pool.preparedQuery(
+            """
+            INSERT INTO restore.restores (restore_id, database, backup_id, mode, tables, new_database, safety_backup,
+                                          status, code_hash, expires_at, correlation_id, planned_by, planned_at, plan)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""")
+        .execute(
+            Tuple.from(
+                Arrays.asList(
+                    r.restoreId(),
+                    r.database(),
+                    r.backupId(),
+                    r.mode().name(),
+                    new JsonArray(r.tables()),
+                    r.newDatabase(),
+                    r.safetyBackup(),
+                    r.status().name(),
+                    codeHash,
+                    utc(r.expiresAt()),
+                    r.correlationId(),
+                    r.plannedBy(),
+                    utc(r.plannedAt()),
+                    toJson(r.plan()))))
+        .replaceWith(true)
+        .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
+        .recoverWithItem(false);
+  }
+
+  /** Cancels the database's plans whose code expired, so that they no longer block new ones. */
+  public Uni<Void> expireStale(String database, Instant now) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores SET status = 'CANCELLED', code_hash = NULL, finished_at = $2,
+                   finished_reason = 'the confirmation code expired'
+             WHERE database = $1 AND status = 'AWAITING_CONFIRMATION' AND expires_at <= $2""")
+        .execute(Tuple.of(database, utc(now)))
+        .replaceWithVoid();
+  }
+
+  public Uni<Optional<Restore>> find(String restoreId) {
+    return pool.preparedQuery("SELECT * FROM restore.restores WHERE restore_id = $1")
+        .execute(Tuple.of(restoreId))
+        .map(this::first);
+  }
+
+  /** The database's open restore, if any. */
+  public Uni<Optional<Restore>> open(String database) {
+    return pool.preparedQuery(
+            """
+            SELECT * FROM restore.restores
+             WHERE database = $1 AND status IN ('AWAITING_CONFIRMATION', 'CONFIRMED', 'RUNNING')""")
+        .execute(Tuple.of(database))
+        .map(this::first);
+  }
+
+  public Uni<List<Restore>> list(Optional<String> database, int limit) {
+    return pool.preparedQuery(
+            """
+            SELECT * FROM restore.restores WHERE ($1::text IS NULL OR database = $1)
+             ORDER BY planned_at DESC, restore_id DESC LIMIT $2""")
+        .execute(Tuple.of(database.orElse(null), limit))
+        .map(this::all);
+  }
+
+  /**
+   * Confirms with the code, once: the code's hash is cleared in the same statement, so a code
+   * cannot confirm twice. Empty when the code is wrong, used or expired.
+   */
+  public Uni<Optional<Restore>> confirm(String restoreId, String codeHash, String by, Instant now) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores SET status = 'CONFIRMED', code_hash = NULL, confirmed_by = $3, confirmed_at = $4
+             WHERE restore_id = $1 AND status = 'AWAITING_CONFIRMATION' AND code_hash = $2 AND expires_at > $4
+            RETURNING *""")
+        .execute(Tuple.of(restoreId, codeHash, by, utc(now)))
+        .map(this::first);
+  }
+
+  /** Counts a wrong code; the plan is cancelled at the limit. */
+  public Uni<Optional<Restore>> wrongCode(String restoreId, int maxAttempts, Instant now) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores
+               SET failed_attempts = failed_attempts + 1,
+                   status = CASE WHEN failed_attempts + 1 >= $2 THEN 'CANCELLED' ELSE status END,
+                   code_hash = CASE WHEN failed_attempts + 1 >= $2 THEN NULL ELSE code_hash END,
+                   finished_at = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE finished_at END,
+                   finished_reason = CASE WHEN failed_attempts + 1 >= $2
+                                          THEN 'too many wrong confirmation codes' ELSE finished_reason END
+             WHERE restore_id = $1 AND status = 'AWAITING_CONFIRMATION'
+            RETURNING *""")
+        .execute(Tuple.of(restoreId, maxAttempts, utc(now)))
+        .map(this::first);
+  }
+
+  /** Cancels a restore that has not started; empty when it is past that point. */
+  public Uni<Optional<Restore>> cancel(String restoreId, String reason, Instant now) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores SET status = 'CANCELLED', code_hash = NULL, finished_at = $3, finished_reason = $2
+             WHERE restore_id = $1 AND status IN ('AWAITING_CONFIRMATION', 'CONFIRMED')
+            RETURNING *""")
+        .execute(Tuple.of(restoreId, reason, utc(now)))
+        .map(this::first);
+  }
+
+  /** Records that the confirmed command could not be queued. */
+  public Uni<Void> fail(String restoreId, String reason, Instant now) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores SET status = 'FAILED', finished_at = $3, finished_reason = $2 WHERE restore_id = $1""")
+        .execute(Tuple.of(restoreId, reason, utc(now)))
+        .replaceWithVoid();
+  }
+
+  private Optional<Restore> first(RowSet<Row> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(from(it.next())) : Optional.empty();
+  }
+
+  private List<Restore> all(RowSet<Row> rows) {
+    List<Restore> restores = new ArrayList<>(rows.size());
+    rows.forEach(row -> restores.add(from(row)));
+    return restores;
+  }
+
+  private Restore from(Row row) {
+    List<String> tables = new ArrayList<>();
+    row.getJsonArray("tables").forEach(t -> tables.add(String.valueOf(t)));
+    return new Restore(
+        row.getString("restore_id"),
+        row.getString("database"),
+        row.getString("backup_id"),
+        RestoreEvents.Mode.valueOf(row.getString("mode")),
+        List.copyOf(tables),
+        row.getString("new_database"),
+        row.getBoolean("safety_backup"),
+        RestoreStatus.valueOf(row.getString("status")),
+        row.getInteger("failed_attempts"),
+        instant(row, "expires_at"),
+        row.getString("correlation_id"),
+        row.getString("planned_by"),
+        instant(row, "planned_at"),
+        row.getString("confirmed_by"),
+        instant(row, "confirmed_at"),
+        instant(row, "finished_at"),
+        row.getString("finished_reason"),
+        fromJson(row.getJsonObject("plan")));
+  }
+
+  private JsonObject toJson(Plan plan) {
+    try {
+      return new JsonObject(json.writeValueAsString(plan));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize a plan", e);
+    }
+  }
+
+  private Plan fromJson(JsonObject plan) {
+    try {
+      return json.readValue(plan.encode(), Plan.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable plan in the catalog", e);
+    }
+  }
+
+  private static Instant instant(Row row, String column) {
+    OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant();
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+}

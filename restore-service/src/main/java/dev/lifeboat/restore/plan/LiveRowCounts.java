@@ -1,0 +1,64 @@
+package dev.lifeboat.restore.plan;
+
+import dev.lifeboat.common.databases.Quoting;
+import dev.lifeboat.common.databases.TargetDatabase;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/** Exact row counts of the target as it is now, read-only, for the data-loss warning. */
+@ApplicationScoped
+public class LiveRowCounts {
+  private static final String TABLES =
+      """
+      SELECT n.nspname, c.relname
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'r'
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+         AND n.nspname !~ '^pg_(toast|temp)'
+         AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+       ORDER BY 1, 2""";
+
+  /** Rows per table. */
+  public Map<TableName, Long> count(TargetDatabase target) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", target.username());
+    target.password().ifPresent(p -> props.setProperty("password", p));
+    props.setProperty("ApplicationName", "lifeboat-restore-plan");
+    props.setProperty("connectTimeout", "10");
+    try (Connection c =
+        DriverManager.getConnection(
+            "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + target.database(),
+            props)) {
+      c.setReadOnly(true);
+      c.setAutoCommit(false);
+      Map<TableName, Long> rows = new LinkedHashMap<>();
+      try (Statement s = c.createStatement()) {
+        s.execute("SET LOCAL statement_timeout = '60s'");
+        Map<TableName, String> tables = new LinkedHashMap<>();
+        try (ResultSet rs = s.executeQuery(TABLES)) {
+          while (rs.next()) {
+            tables.put(
+                new TableName(rs.getString(1), rs.getString(2)),
+                Quoting.identifier(rs.getString(1)) + "." + Quoting.identifier(rs.getString(2)));
+          }
+        }
+        for (var table : tables.entrySet()) {
+          try (ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY " + table.getValue())) {
+            rs.next();
+            rows.put(table.getKey(), rs.getLong(1));
+          }
+        }
+      }
+      c.rollback();
+      return rows;
+    }
+  }
+}
