@@ -13,6 +13,8 @@ import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.databases.TargetDatabase;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,12 +36,15 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One consistent dump, streamed: pg_dump's stdout → zstd → SHA-256 → multipart upload, through a
- * bounded in-memory pipe, never a file. Memory per running dump is the pipe, zstd's window and one
- * upload part, whatever the database's size.
+ * bounded in-memory pipe, never a file. Memory per running dump is the pipe, the buffers, zstd's
+ * window and one upload part, whatever the database's size.
  */
 @ApplicationScoped
 public class DumpPipeline {
-  private static final int PIPE_BYTES = 1024 * 1024;
+  /** Room for compressed output while a part uploads, so that compression need not wait. */
+  private static final int PIPE_BYTES = 4 * 1024 * 1024;
+
+  private static final int IO_BUFFER = 1024 * 1024;
 
   private final BackupStore store;
   private final BackupConfig config;
@@ -113,7 +118,11 @@ public class DumpPipeline {
         writer =
             ArchiveWriter.create(
                 fromDump, config.compressionLevel(), config.compressionWorkers(), recipients);
-        var streamCounts = CustomFormatScanner.copy(pgDump.stdout(), progress(writer, listener));
+        // pg_dump -Z0 writes a chunk per row (about 100 bytes): buffered, zstd gets 1 MiB writes.
+        var toWriter = new BufferedOutputStream(progress(writer, listener), IO_BUFFER);
+        var streamCounts =
+            CustomFormatScanner.copy(new BufferedInputStream(pgDump.stdout(), IO_BUFFER), toWriter);
+        toWriter.flush();
         pgDump.finish();
         writer.close();
         awaitUpload(upload);
