@@ -1,0 +1,31 @@
+package dev.lifeboat.bench.report;
+
+import dev.lifeboat.bench.datasets.Dataset;
+import dev.lifeboat.bench.measure.Series;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything measured on one dataset.
+ *
+ * @param databaseBytes {@code pg_database_size} before the runs
+ * @param lifeboatDumpBytes pg_dump's output before Lifeboat compressed it (median)
+ * @param serviceReported the backup's duration as backup-service reports it (median): without the
+ *     command's and the event's trips through Kafka
+ * @param peakRssBytes backup-service's VmHWM across this dataset's backups
+ */
+public record DatasetResult(
+    Dataset dataset,
+    long databaseBytes,
+    Series limit,
+    Series customFormat,
+    Series gzipScript,
+    Series lifeboat,
+    long lifeboatDumpBytes,
+    Duration serviceReported,
+    long peakRssBytes) {
+
+  List<Series> all() {
+    return List.of(limit, customFormat, gzipScript, lifeboat);
+  }
+}
