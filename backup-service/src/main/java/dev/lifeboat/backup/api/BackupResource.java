@@ -2,7 +2,6 @@ package dev.lifeboat.backup.api;
 
 import dev.lifeboat.backup.catalog.Backup;
 import dev.lifeboat.backup.catalog.BackupRepository;
-import dev.lifeboat.backup.catalog.BackupStatus;
 import dev.lifeboat.backup.requests.BackupCommands;
 import dev.lifeboat.backup.requests.BackupIntake;
 import dev.lifeboat.backup.retention.BackupDeletion;
@@ -26,7 +25,6 @@ import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -186,7 +184,7 @@ public class BackupResource {
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Uni<BackupView> get(
       @PathParam("backupId") @Pattern(regexp = BackupIds.REGEX) String backupId) {
-    return catalog.find(backupId).map(found -> BackupView.of(existing(found, backupId)));
+    return catalog.find(backupId).map(found -> BackupView.of(Backup.existing(found, backupId)));
   }
 
   @PUT
@@ -223,21 +221,5 @@ public class BackupResource {
       @PathParam("backupId") @Pattern(regexp = BackupIds.REGEX) String backupId) {
     deletion.delete(backupId, "deleted by " + caller.getPrincipal().getName());
     return Response.noContent().build();
-  }
-
-  private static Backup existing(Optional<Backup> found, String backupId) {
-    Backup backup =
-        found.orElseThrow(() -> new NotFoundException("backup " + backupId + " does not exist"));
-    if (backup.status() == BackupStatus.DELETED) {
-      throw new NotFoundException(
-          "backup "
-              + backupId
-              + " was deleted at "
-              + backup.deletedAt()
-              + " ("
-              + backup.deletedReason()
-              + ")");
-    }
-    return backup;
   }
 }

@@ -1,8 +1,10 @@
 package dev.lifeboat.backup.catalog;
 
 import dev.lifeboat.archive.Manifest;
+import jakarta.ws.rs.NotFoundException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /** A backup as the catalog knows it, from request to completion (or failure, or deletion). */
 public record Backup(
@@ -27,6 +29,26 @@ public record Backup(
     Manifest manifest,
     Instant deletedAt,
     String deletedReason) {
+
+  /**
+   * The backup the API may show: a missing one, or one deleted (which the catalog keeps for the
+   * record), is a 404 that says which.
+   */
+  public static Backup existing(Optional<Backup> found, String backupId) {
+    Backup backup =
+        found.orElseThrow(() -> new NotFoundException("backup " + backupId + " does not exist"));
+    if (backup.status() == BackupStatus.DELETED) {
+      throw new NotFoundException(
+          "backup "
+              + backupId
+              + " was deleted at "
+              + backup.deletedAt()
+              + " ("
+              + backup.deletedReason()
+              + ")");
+    }
+    return backup;
+  }
 
   /** What a new backup starts from. */
   public record Request(

@@ -13,7 +13,6 @@ import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.messaging.EventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 
@@ -96,23 +95,7 @@ public class BackupDeletion {
   }
 
   private Backup existing(String backupId) {
-    Backup backup =
-        catalog
-            .find(backupId)
-            .await()
-            .indefinitely()
-            .orElseThrow(() -> new NotFoundException("backup " + backupId + " does not exist"));
-    if (backup.status() == BackupStatus.DELETED) {
-      throw new NotFoundException(
-          "backup "
-              + backupId
-              + " was deleted at "
-              + backup.deletedAt()
-              + " ("
-              + backup.deletedReason()
-              + ")");
-    }
-    return backup;
+    return Backup.existing(catalog.find(backupId).await().indefinitely(), backupId);
   }
 
   private static ClientErrorException conflict(String message) {
