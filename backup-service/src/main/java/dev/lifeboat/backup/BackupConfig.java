@@ -17,8 +17,13 @@ public interface BackupConfig {
   @WithDefault("3")
   int compressionLevel();
 
-  /** zstd worker threads per dump; 0 compresses on the dumping thread. */
-  @WithDefault("2")
+  /**
+   * zstd worker threads per dump; 0 compresses on the dumping thread. 0 by default: on a small
+   * machine pg_dump and PostgreSQL need the cores, and workers cost 40 to 120 MiB of buffers
+   * (docs/performance.md). Worth raising for poorly compressible data on a machine with cores to
+   * spare.
+   */
+  @WithDefault("0")
   int compressionWorkers();
 
   /** A progress event at least this often... */
