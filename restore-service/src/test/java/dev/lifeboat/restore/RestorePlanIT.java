@@ -198,7 +198,14 @@ class RestorePlanIT {
 
   @Test
   void theRightCodeConfirmsOnceAndQueuesTheRestore() throws Exception {
-    var planned = plan(swapPlan()).statusCode(201).extract();
+    // A confirmed restore really runs: into a new database, so that the next test's shop is intact.
+    pg.dropDatabase("shop_copy");
+    var planned =
+        plan("{\"backupId\":\""
+                + backup.backupId()
+                + "\",\"database\":\"shop\",\"mode\":\"NEW_DATABASE\",\"newDatabase\":\"shop_copy\"}")
+            .statusCode(201)
+            .extract();
     String restoreId = planned.path("restoreId");
     String code = planned.path("confirmationCode");
 
@@ -228,11 +235,13 @@ class RestorePlanIT {
       assertEquals("dev.lifeboat.restore.confirmed", command.path("type").asText());
       assertEquals("shop", command.path("subject").asText());
       assertEquals(backup.backupId(), command.path("data").path("backupId").asText());
-      assertEquals("SWAP", command.path("data").path("mode").asText());
+      assertEquals("NEW_DATABASE", command.path("data").path("mode").asText());
+      assertEquals("shop_copy", command.path("data").path("newDatabase").asText());
       assertEquals("rita", command.path("data").path("confirmedBy").asText());
       assertEquals(1, commands.matching(r -> r.value().contains(restoreId)).size(), "one command");
     }
     event(restoreId, "dev.lifeboat.restore.confirmed");
+    event(restoreId, "dev.lifeboat.restore.completed");
   }
 
   private ValidatableResponse confirm(String restoreId, String code) {

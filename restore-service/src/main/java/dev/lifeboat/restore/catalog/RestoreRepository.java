@@ -140,6 +140,39 @@ public class RestoreRepository {
         .map(this::first);
   }
 
+  /**
+   * Marks a confirmed restore running; empty when it is no longer confirmed (cancelled, finished).
+   */
+  public Uni<Optional<Restore>> start(String restoreId) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores SET status = 'RUNNING'
+             WHERE restore_id = $1 AND status IN ('CONFIRMED', 'RUNNING')
+            RETURNING *""")
+        .execute(Tuple.of(restoreId))
+        .map(this::first);
+  }
+
+  /** Records the steps' states, for the API to show while the restore runs. */
+  public Uni<Void> steps(String restoreId, List<Plan.Step> steps) {
+    try {
+      return pool.preparedQuery(
+              "UPDATE restore.restores SET plan = jsonb_set(plan, '{steps}', $2) WHERE restore_id = $1")
+          .execute(Tuple.of(restoreId, new JsonArray(json.writeValueAsString(steps))))
+          .replaceWithVoid();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize steps", e);
+    }
+  }
+
+  public Uni<Void> complete(String restoreId, String outcome, Instant now) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores SET status = 'COMPLETED', finished_at = $3, finished_reason = $2 WHERE restore_id = $1""")
+        .execute(Tuple.of(restoreId, outcome, utc(now)))
+        .replaceWithVoid();
+  }
+
   /** Records that the confirmed command could not be queued. */
   public Uni<Void> fail(String restoreId, String reason, Instant now) {
     return pool.preparedQuery(
