@@ -1,5 +1,6 @@
 package dev.lifeboat.backup.dump;
 
+import dev.lifeboat.archive.DumpedTables;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
@@ -18,18 +19,6 @@ import java.util.Properties;
  * stay open until pg_dump has imported the snapshot; closing the session ends it.
  */
 final class SnapshotSession implements AutoCloseable {
-  private static final String TABLES =
-      """
-      SELECT n.nspname, c.relname, pg_table_size(c.oid)
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind = 'r'
-         AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-         AND n.nspname !~ '^pg_(toast|temp)'
-         -- tables of extensions are not dumped as data
-         AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-       ORDER BY 1, 2""";
-
   private final Connection connection;
   private final String snapshotId;
   private final int serverVersionNum;
@@ -86,7 +75,7 @@ final class SnapshotSession implements AutoCloseable {
   List<Manifest.Table> tables() throws SQLException {
     List<Manifest.Table> tables = new ArrayList<>();
     try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery(TABLES)) {
+        ResultSet rs = s.executeQuery(DumpedTables.QUERY)) {
       while (rs.next()) {
         tables.add(new Manifest.Table(rs.getString(1), rs.getString(2), 0, rs.getLong(3)));
       }

@@ -1,5 +1,6 @@
 package dev.lifeboat.restore.plan;
 
+import dev.lifeboat.archive.DumpedTables;
 import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,17 +16,6 @@ import java.util.Properties;
 /** Exact row counts of the target as it is now, read-only, for the data-loss warning. */
 @ApplicationScoped
 public class LiveRowCounts {
-  private static final String TABLES =
-      """
-      SELECT n.nspname, c.relname
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind = 'r'
-         AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-         AND n.nspname !~ '^pg_(toast|temp)'
-         AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-       ORDER BY 1, 2""";
-
   /** Rows per table. */
   public Map<TableName, Long> count(TargetDatabase target) throws SQLException {
     Properties props = new Properties();
@@ -43,7 +33,7 @@ public class LiveRowCounts {
       try (Statement s = c.createStatement()) {
         s.execute("SET LOCAL statement_timeout = '60s'");
         Map<TableName, String> tables = new LinkedHashMap<>();
-        try (ResultSet rs = s.executeQuery(TABLES)) {
+        try (ResultSet rs = s.executeQuery(DumpedTables.QUERY)) {
           while (rs.next()) {
             tables.put(
                 new TableName(rs.getString(1), rs.getString(2)),
