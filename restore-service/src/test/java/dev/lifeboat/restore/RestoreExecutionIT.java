@@ -177,6 +177,82 @@ class RestoreExecutionIT {
         .body("steps[0].state", equalTo("FAILED"));
   }
 
+  /**
+   * Plans a restore, then makes it look as a crash leaves it: running, its command unacknowledged.
+   */
+  private String interruptedRestore() {
+    String restoreId =
+        given()
+            .header("Authorization", bearer())
+            .contentType("application/json")
+            .body("{\"backupId\":\"" + backup.backupId() + "\",\"database\":\"shop\"}")
+            .post("/api/v1/restores")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("restoreId");
+    pg.execute(
+        "lifeboat_restore",
+        "UPDATE restore.restores SET status = 'RUNNING' WHERE restore_id = '" + restoreId + "'");
+    return restoreId;
+  }
+
+  private void redeliver(String restoreId) {
+    TestServers.kafka()
+        .send(
+            Topics.RESTORE_COMMANDS,
+            "shop",
+            """
+        {"specversion":"1.0","id":"%s","source":"/lifeboat/restore-service","type":"dev.lifeboat.restore.confirmed",
+         "subject":"shop","correlationid":"%s","data":{"restoreId":"%s","backupId":"%s","database":"shop",
+         "mode":"SWAP","tables":[],"safetyBackup":false,"confirmedBy":"rita"}}"""
+                .formatted(java.util.UUID.randomUUID(), restoreId, restoreId, backup.backupId()),
+            java.util.Map.of());
+  }
+
+  @Test
+  void aRestoreInterruptedBeforeItsSwapDropsItsScratchAndRunsAgain() throws Exception {
+    String restoreId = interruptedRestore();
+    String scratch = "shop_lbr_" + restoreId.substring(restoreId.length() - 8);
+    pg.createDatabase(scratch);
+    pg.execute(scratch, "CREATE TABLE half_restored (x int)");
+
+    redeliver(restoreId);
+
+    await(restoreId, "dev.lifeboat.restore.completed");
+    assertEquals(5000, pg.queryLong("shop", "SELECT count(*) FROM orders"));
+    assertEquals(
+        0,
+        pg.queryLong("shop", "SELECT count(*) FROM pg_class WHERE relname = 'half_restored'"),
+        "the leftover scratch database was dropped, not swapped in");
+    assertEquals(
+        0,
+        pg.queryLong(
+            "postgres", "SELECT count(*) FROM pg_database WHERE datname = '" + scratch + "'"));
+  }
+
+  @Test
+  void aRestoreInterruptedAfterItsSwapIsComplete() throws Exception {
+    String restoreId = interruptedRestore();
+    // The crash came right after the swap: the undo exists and the target is the restored database.
+    pg.execute("postgres", "ALTER DATABASE shop RENAME TO \"shop_pre_" + restoreId + "\"");
+    pg.createDatabase("shop");
+    pg.execute("shop", "CREATE TABLE marker (x int)");
+
+    redeliver(restoreId);
+
+    await(restoreId, "dev.lifeboat.restore.completed");
+    assertEquals(
+        1,
+        pg.queryLong("shop", "SELECT count(*) FROM pg_class WHERE relname = 'marker'"),
+        "not restored a second time");
+    given()
+        .header("Authorization", bearer())
+        .get("/api/v1/restores/" + restoreId)
+        .then()
+        .body("status", equalTo("COMPLETED"));
+  }
+
   @Test
   void aNewDatabaseRestoreLeavesTheTargetAlone() throws Exception {
     String restoreId =

@@ -14,6 +14,7 @@ import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.restore.RestoreConfig;
 import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreRepository;
+import dev.lifeboat.restore.catalog.RestoreStatus;
 import dev.lifeboat.restore.plan.Plan;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
@@ -75,6 +76,9 @@ public class RestoreExecutor {
     Restore r = catalog.start(confirmed.restoreId()).await().indefinitely().orElse(null);
     if (r == null) {
       return true; // cancelled meanwhile
+    }
+    if (confirmed.status() == RestoreStatus.RUNNING && recovered(r)) {
+      return true;
     }
     Instant started = clock.instant();
     List<Plan.Step> steps = new ArrayList<>(r.plan().steps());
@@ -160,6 +164,51 @@ public class RestoreExecutor {
           .await()
           .indefinitely();
       return true;
+    }
+  }
+
+  /**
+   * A restore that was running when the service stopped, delivered again. If its swap had happened
+   * (the undo database exists), it is complete; otherwise what it had created is dropped, the
+   * target being untouched before the swap, and it runs again from the start. Returns true when
+   * complete.
+   */
+  private boolean recovered(Restore r) {
+    TargetDatabase target = targets.get(r.database());
+    try (TargetServer server = TargetServer.connect(target)) {
+      if (r.mode() == RestoreEvents.Mode.SWAP && server.exists(keptName(r))) {
+        List<Plan.Step> steps = new ArrayList<>(r.plan().steps());
+        steps.replaceAll(
+            step ->
+                new Plan.Step(
+                    step.name(),
+                    step.description(),
+                    "health-check".equals(step.name()) ? "REQUESTED" : "DONE"));
+        catalog.steps(r.restoreId(), steps).await().indefinitely();
+        catalog
+            .complete(r.restoreId(), "completed before the service restarted", clock.instant())
+            .await()
+            .indefinitely();
+        events
+            .publish(
+                EventType.RESTORE_COMPLETED,
+                r.correlationId(),
+                new RestoreEvents.Completed(r.restoreId(), r.backupId(), r.database(), 0))
+            .await()
+            .indefinitely();
+        LOG.infof("restore %s had swapped before the restart: complete", r.restoreId());
+        return true;
+      }
+      String leftover =
+          r.mode() == RestoreEvents.Mode.NEW_DATABASE ? r.newDatabase() : scratchName(r);
+      server.dropIfExists(leftover);
+      LOG.infof(
+          "restore %s was interrupted before its swap; dropped %s and running it again",
+          r.restoreId(), leftover);
+      return false;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(
+          "cannot inspect " + r.database() + " to recover restore " + r.restoreId(), e);
     }
   }
 
