@@ -52,10 +52,12 @@ class RestorePlanIT {
   @BeforeEach
   void shopWithABackupAndNewerRows() throws Exception {
     pg.execute("lifeboat_restore", "DELETE FROM restore.restores");
+    // From scratch: other tests swap and replace this database.
+    pg.dropDatabase("shop");
+    pg.createDatabase("shop");
     pg.execute(
         "shop",
         """
-        DROP TABLE IF EXISTS orders, customers, coupons CASCADE;
         CREATE TABLE customers (id int PRIMARY KEY, name text);
         CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers, total numeric);
         INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 50) g;
