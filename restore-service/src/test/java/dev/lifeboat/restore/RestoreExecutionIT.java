@@ -256,6 +256,41 @@ class RestoreExecutionIT {
   }
 
   @Test
+  void badRestoreCommandsAreDeadLetteredAndNothingRuns() throws Exception {
+    String run = java.util.UUID.randomUUID().toString();
+    try (TopicRecorder dlq = TestServers.kafka().recorder(Topics.DEAD_LETTERS)) {
+      TestServers.kafka()
+          .send(
+              Topics.RESTORE_COMMANDS,
+              "shop",
+              "{\"id\":\"" + run + "\", broken",
+              java.util.Map.of());
+      TestServers.kafka()
+          .send(
+              Topics.RESTORE_COMMANDS,
+              "shop",
+              """
+          {"specversion":"1.0","id":"%s","source":"/somewhere","type":"dev.lifeboat.restore.confirmed",
+           "subject":"shop","data":{"restoreId":"rs_20200101T000000Z_00000000","backupId":"%s","database":"shop",
+           "mode":"SWAP","tables":[],"safetyBackup":false}}"""
+                  .formatted(run, backup.backupId()),
+              java.util.Map.of());
+
+      var dead = dlq.await(r -> r.value().contains(run), 2, Duration.ofSeconds(30));
+      assertTrue(
+          new String(dead.get(0).headers().lastHeader("dead-letter-reason").value())
+              .startsWith("message is not valid JSON"));
+      assertEquals(
+          "unknown restore rs_20200101T000000Z_00000000",
+          new String(dead.get(1).headers().lastHeader("dead-letter-reason").value()));
+    }
+    assertEquals(2500, pg.queryLong("shop", "SELECT count(*) FROM orders"), "nothing ran");
+    assertEquals(
+        0,
+        pg.queryLong("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'shop\\_%'"));
+  }
+
+  @Test
   void aNewDatabaseRestoreLeavesTheTargetAlone() throws Exception {
     String restoreId =
         planAndConfirm(
