@@ -1,4 +1,4 @@
-package dev.lifeboat.restore.execution;
+package dev.lifeboat.archive.restore;
 
 import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
@@ -14,19 +14,19 @@ import java.util.Properties;
  * The server of a target database, reached through its maintenance database: creates, drops and
  * renames databases, and ends sessions for the swap.
  */
-final class TargetServer implements AutoCloseable {
+public final class TargetServer implements AutoCloseable {
   private final Connection connection;
 
   private TargetServer(Connection connection) {
     this.connection = connection;
   }
 
-  static TargetServer connect(TargetDatabase target) throws SQLException {
+  public static TargetServer connect(TargetDatabase target) throws SQLException {
     return new TargetServer(
         DriverManager.getConnection(url(target, "postgres"), properties(target)));
   }
 
-  static Connection connect(TargetDatabase target, String database) throws SQLException {
+  public static Connection connect(TargetDatabase target, String database) throws SQLException {
     return DriverManager.getConnection(url(target, database), properties(target));
   }
 
@@ -38,12 +38,12 @@ final class TargetServer implements AutoCloseable {
     Properties props = new Properties();
     props.setProperty("user", target.username());
     target.password().ifPresent(p -> props.setProperty("password", p));
-    props.setProperty("ApplicationName", "lifeboat-restore");
+    props.setProperty("ApplicationName", "lifeboat");
     props.setProperty("connectTimeout", "10");
     return props;
   }
 
-  boolean exists(String database) throws SQLException {
+  public boolean exists(String database) throws SQLException {
     try (PreparedStatement s =
         connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       s.setString(1, database);
@@ -54,7 +54,7 @@ final class TargetServer implements AutoCloseable {
   }
 
   /** Creates a database owned by the same role as {@code like}, so the swap keeps its owner. */
-  void createLike(String database, String like) throws SQLException {
+  public void createLike(String database, String like) throws SQLException {
     String owner;
     try (PreparedStatement s =
         connection.prepareStatement(
@@ -70,7 +70,7 @@ final class TargetServer implements AutoCloseable {
             + (owner == null ? "" : " OWNER " + Quoting.identifier(owner)));
   }
 
-  void dropIfExists(String database) throws SQLException {
+  public void dropIfExists(String database) throws SQLException {
     execute("DROP DATABASE IF EXISTS " + Quoting.identifier(database) + " WITH (FORCE)");
   }
 
@@ -79,7 +79,7 @@ final class TargetServer implements AutoCloseable {
    * new connections to the target, ends the remaining ones, renames both. Should the second rename
    * fail, the first is undone, so the target is never left missing.
    */
-  void swap(String target, String replacement, String keptAs) throws SQLException {
+  public void swap(String target, String replacement, String keptAs) throws SQLException {
     String t = Quoting.identifier(target);
     execute("ALTER DATABASE " + t + " ALLOW_CONNECTIONS false");
     try {

@@ -3,9 +3,9 @@ package dev.lifeboat.restore.execution;
 import dev.lifeboat.archive.ArchiveReader;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
-import dev.lifeboat.archive.PgProcess;
+import dev.lifeboat.archive.restore.ArchiveRestore;
+import dev.lifeboat.archive.restore.TargetServer;
 import dev.lifeboat.archive.storage.StoredBackups;
-import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.EventType;
@@ -18,10 +18,6 @@ import dev.lifeboat.restore.catalog.RestoreStatus;
 import dev.lifeboat.restore.plan.Plan;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +38,7 @@ public class RestoreExecutor {
   private final StoredBackups backups;
   private final TargetDatabases targets;
   private final EventPublisher events;
-  private final PgBinaries binaries;
-  private final List<String> identities;
+  private final ArchiveRestore archiveRestore;
   private final Clock clock = Clock.systemUTC();
 
   public RestoreExecutor(
@@ -58,8 +53,9 @@ public class RestoreExecutor {
     this.backups = backups;
     this.targets = targets;
     this.events = events;
-    this.binaries = PgBinaries.locate(binDir);
-    this.identities = config.encryption().identities().orElse(List.of());
+    this.archiveRestore =
+        new ArchiveRestore(
+            PgBinaries.locate(binDir), config.encryption().identities().orElse(List.of()));
   }
 
   /** A step that failed, with a reason a responder can act on. */
@@ -241,48 +237,15 @@ public class RestoreExecutor {
       }
       server.createLike(database, target.database());
     }
-    try (PgProcess pgRestore =
-        PgProcess.start(
-            binaries.pgRestore(),
-            target,
-            database,
-            List.of("--exit-on-error", "--single-transaction"))) {
-      try (InputStream stored = backups.openDump(manifest);
-          InputStream plain = ArchiveReader.open(stored, identities);
-          OutputStream stdin = pgRestore.stdin()) {
-        plain.transferTo(stdin);
-      }
-      pgRestore.finish();
+    try (InputStream stored = backups.openDump(manifest)) {
+      archiveRestore.restore(target, database, stored, List.of());
     }
   }
 
   private static void verifyRows(TargetDatabase target, String database, Manifest manifest)
       throws Exception {
-    List<String> differences = new ArrayList<>();
-    try (Connection c = TargetServer.connect(target, database);
-        Statement s = c.createStatement()) {
-      for (Manifest.Table t : manifest.tables()) {
-        try (ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*) FROM ONLY "
-                    + Quoting.identifier(t.schema())
-                    + "."
-                    + Quoting.identifier(t.name()))) {
-          rs.next();
-          if (rs.getLong(1) != t.rows()) {
-            differences.add(
-                t.schema()
-                    + "."
-                    + t.name()
-                    + ": "
-                    + rs.getLong(1)
-                    + " restored, "
-                    + t.rows()
-                    + " in the manifest");
-          }
-        }
-      }
-    }
+    List<String> differences =
+        ArchiveRestore.rowCountDifferences(target, database, manifest.tables());
     if (!differences.isEmpty()) {
       throw new StepFailure(
           "row counts differ from the manifest: " + String.join("; ", differences));

@@ -1,0 +1,94 @@
+package dev.lifeboat.archive.restore;
+
+import dev.lifeboat.archive.ArchiveReader;
+import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.PgBinaries;
+import dev.lifeboat.archive.PgProcess;
+import dev.lifeboat.common.databases.Quoting;
+import dev.lifeboat.common.databases.TargetDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams a stored archive into a database with {@code pg_restore} (stored bytes → decrypt → zstd →
+ * stdin, nothing held in memory), and compares what arrived with the manifest. Used by restores and
+ * by restore drills alike.
+ */
+public final class ArchiveRestore {
+  private final PgBinaries binaries;
+  private final List<String> identities;
+
+  /**
+   * @param identities age identities that decrypt encrypted archives; empty when none are
+   */
+  public ArchiveRestore(PgBinaries binaries, List<String> identities) {
+    this.binaries = binaries;
+    this.identities = List.copyOf(identities);
+  }
+
+  /**
+   * Restores {@code stored} (the bytes of a dump object, as stored) into the existing database
+   * {@code database} on the target's server, in one transaction, stopping at the first error.
+   *
+   * @param options further pg_restore options, such as {@code --table}
+   */
+  public void restore(
+      TargetDatabase target, String database, InputStream stored, List<String> options)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("--exit-on-error", "--single-transaction"));
+    args.addAll(options);
+    try (PgProcess pgRestore = PgProcess.start(binaries.pgRestore(), target, database, args)) {
+      try (InputStream plain = ArchiveReader.open(stored, identities);
+          OutputStream stdin = pgRestore.stdin()) {
+        plain.transferTo(stdin);
+      }
+      pgRestore.finish();
+    }
+  }
+
+  /**
+   * The tables of the manifest whose row count in {@code database} differs from the manifest's
+   * exact count, one line each; empty when all match.
+   */
+  public static List<String> rowCountDifferences(
+      TargetDatabase target, String database, List<Manifest.Table> tables) throws SQLException {
+    List<String> differences = new ArrayList<>();
+    try (Connection c = TargetServer.connect(target, database);
+        Statement s = c.createStatement()) {
+      for (Manifest.Table t : tables) {
+        String name = Quoting.identifier(t.schema()) + "." + Quoting.identifier(t.name());
+        long rows;
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY " + name)) {
+          rs.next();
+          rows = rs.getLong(1);
+        } catch (SQLException e) {
+          if (!"42P01".equals(e.getSQLState())) {
+            throw e;
+          }
+          differences.add(
+              t.schema() + "." + t.name() + ": missing, " + t.rows() + " in the manifest");
+          continue;
+        }
+        if (rows != t.rows()) {
+          differences.add(
+              t.schema()
+                  + "."
+                  + t.name()
+                  + ": "
+                  + rows
+                  + " restored, "
+                  + t.rows()
+                  + " in the manifest");
+        }
+      }
+    }
+    return differences;
+  }
+}
