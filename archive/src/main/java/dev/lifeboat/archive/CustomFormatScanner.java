@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,13 +32,19 @@ public final class CustomFormatScanner {
   private final InputStream in;
   private final OutputStream out;
   private final byte[] buffer = new byte[BUFFER];
+
+  /** Reading the TOC only: any compression will do, and the columns of each table are kept. */
+  private final boolean tocOnly;
+
+  private final Map<TableName, List<String>> columns = new LinkedHashMap<>();
   private int minor;
   private int intSize;
   private int offSize;
 
-  private CustomFormatScanner(InputStream in, OutputStream out) {
+  private CustomFormatScanner(InputStream in, OutputStream out, boolean tocOnly) {
     this.in = in;
     this.out = out;
+    this.tocOnly = tocOnly;
   }
 
   /** A table of the archive, as its TABLE DATA entry names it. */
@@ -48,7 +56,26 @@ public final class CustomFormatScanner {
    */
   public static Optional<Map<TableName, Long>> copy(InputStream in, OutputStream out)
       throws IOException {
-    return new CustomFormatScanner(in, out).scan();
+    return new CustomFormatScanner(in, out, false).scan();
+  }
+
+  /**
+   * The columns of every table whose data the archive holds, in archive order, as its COPY
+   * statements name them (generated columns, which COPY leaves out, are not among them). Reads only
+   * the header and the table of contents at the start of {@code plain} (a pg_dump custom-format
+   * stream, compressed inside or not) and leaves the rest unread. Empty when the layout is not one
+   * this scanner reads.
+   */
+  public static Optional<Map<TableName, List<String>>> columns(InputStream plain)
+      throws IOException {
+    var scanner = new CustomFormatScanner(plain, OutputStream.nullOutputStream(), true);
+    try {
+      scanner.readHeader();
+      scanner.readToc();
+    } catch (UnknownLayout e) {
+      return Optional.empty();
+    }
+    return Optional.of(scanner.columns);
   }
 
   private Optional<Map<TableName, Long>> scan() throws IOException {
@@ -89,7 +116,7 @@ public final class CustomFormatScanner {
     }
     // Compressed chunks cannot be counted: the dump must be --compress=0.
     int compression = minor >= 15 ? readByte() : (int) readInt();
-    if (compression != 0) {
+    if (compression != 0 && !tocOnly) {
       throw new UnknownLayout();
     }
     for (int i = 0; i < 7; i++) {
@@ -117,7 +144,7 @@ public final class CustomFormatScanner {
       readInt(); // section
       readString(); // definition
       readString(); // drop statement
-      readString(); // copy statement
+      String copyStatement = readString();
       String namespace = readString();
       readString(); // tablespace
       if (minor >= 14) {
@@ -134,9 +161,93 @@ public final class CustomFormatScanner {
       readBytes(1 + offSize); // data offset: state flag and position
       if ("TABLE DATA".equals(desc)) {
         tableData.put(dumpId, new TableName(namespace, tag));
+        if (tocOnly) {
+          columns.put(new TableName(namespace, tag), copyColumns(copyStatement));
+        }
       }
     }
     return tableData;
+  }
+
+  /**
+   * The column list of {@code COPY schema.table (a, "B c") FROM stdin;}: pg_dump quotes every name
+   * that is not a plain lower-case identifier, so names are either quoted or made of {@code
+   * [a-z0-9_$]}.
+   */
+  static List<String> copyColumns(String copyStatement) {
+    List<String> names = new ArrayList<>();
+    if (copyStatement == null || !copyStatement.startsWith("COPY ")) {
+      return names;
+    }
+    String s = copyStatement;
+    int i = "COPY ".length();
+    // The qualified table name: identifiers joined by dots.
+    while (i < s.length()) {
+      i = s.charAt(i) == '"' ? endOfQuoted(s, i) : endOfPlain(s, i);
+      if (i < s.length() && s.charAt(i) == '.') {
+        i++;
+      } else {
+        break;
+      }
+    }
+    while (i < s.length() && s.charAt(i) == ' ') {
+      i++;
+    }
+    if (i >= s.length() || s.charAt(i) != '(') {
+      return names;
+    }
+    i++;
+    while (i < s.length()) {
+      while (i < s.length() && s.charAt(i) == ' ') {
+        i++;
+      }
+      if (i >= s.length()) {
+        break;
+      }
+      int start = i;
+      if (s.charAt(i) == '"') {
+        i = endOfQuoted(s, i);
+        names.add(s.substring(start + 1, i - 1).replace("\"\"", "\""));
+      } else {
+        i = endOfPlain(s, i);
+        names.add(s.substring(start, i));
+      }
+      while (i < s.length() && s.charAt(i) == ' ') {
+        i++;
+      }
+      if (i >= s.length() || s.charAt(i) != ',') {
+        break;
+      }
+      i++;
+    }
+    return names;
+  }
+
+  private static int endOfQuoted(String s, int open) {
+    int i = open + 1;
+    while (i < s.length()) {
+      if (s.charAt(i) == '"') {
+        if (i + 1 < s.length() && s.charAt(i + 1) == '"') {
+          i += 2;
+          continue;
+        }
+        return i + 1;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  private static int endOfPlain(String s, int start) {
+    int i = start;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (!(Character.isLetterOrDigit(c) || c == '_' || c == '$')) {
+        break;
+      }
+      i++;
+    }
+    return i;
   }
 
   private void readBlocks(Map<Integer, TableName> tableData, Map<TableName, Long> rows)

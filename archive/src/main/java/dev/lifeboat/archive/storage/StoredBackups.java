@@ -3,11 +3,17 @@ package dev.lifeboat.archive.storage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
+import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,6 +57,40 @@ public class StoredBackups {
     } catch (Exception e) {
       throw new IOException("cannot read the manifest of " + backupId + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The manifests of every (complete) backup of the database, newest first: backup ids sort by
+   * time. A backup whose manifest vanishes while it is listed (deleted meanwhile) is left out.
+   */
+  public List<Manifest> manifests(String database) throws IOException {
+    List<String> backupIds = new ArrayList<>();
+    try {
+      for (Result<Item> result :
+          client.listObjects(
+              ListObjectsArgs.builder()
+                  .bucket(bucket)
+                  .prefix(database + "/")
+                  .recursive(true)
+                  .build())) {
+        String key = result.get().objectName();
+        if (key.endsWith("/manifest.json")) {
+          String rest = key.substring(database.length() + 1);
+          int slash = rest.indexOf('/');
+          if (slash > 0 && rest.substring(slash).equals("/manifest.json")) {
+            backupIds.add(rest.substring(0, slash));
+          }
+        }
+      }
+    } catch (Exception e) {
+      throw new IOException("cannot list the backups of " + database + ": " + e.getMessage(), e);
+    }
+    backupIds.sort(Comparator.reverseOrder());
+    List<Manifest> manifests = new ArrayList<>(backupIds.size());
+    for (String backupId : backupIds) {
+      manifest(database, backupId).ifPresent(manifests::add);
+    }
+    return manifests;
   }
 
   /** The stored bytes of a backup's dump, streamed. */
