@@ -1,8 +1,10 @@
 package dev.lifeboat.archive;
 
 import dev.lifeboat.common.databases.TargetDatabase;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A running pg_dump or pg_restore. The connection's host, port, user and password reach it through
@@ -26,11 +29,14 @@ public final class PgProcess implements AutoCloseable {
   private final Thread stderrReader;
   private final StringBuilder stderr = new StringBuilder();
   private final String password;
+  private final Predicate<String> informational;
 
-  private PgProcess(String program, Process process, String password) {
+  private PgProcess(
+      String program, Process process, String password, Predicate<String> informational) {
     this.program = program;
     this.process = process;
     this.password = password;
+    this.informational = informational;
     this.stderrReader = new Thread(this::collectStderr, program + "-stderr");
     this.stderrReader.setDaemon(true);
     this.stderrReader.start();
@@ -43,6 +49,19 @@ public final class PgProcess implements AutoCloseable {
    */
   public static PgProcess start(
       Path program, TargetDatabase target, String database, List<String> args) {
+    return start(program, target, database, args, null);
+  }
+
+  /**
+   * The same, reading stderr line by line: a line {@code informational} accepts (as with {@code
+   * --verbose}, to follow the program's progress) is not kept for the failure message.
+   */
+  public static PgProcess start(
+      Path program,
+      TargetDatabase target,
+      String database,
+      List<String> args,
+      Predicate<String> informational) {
     List<String> command = new ArrayList<>();
     command.add(program.toString());
     command.add("--dbname=" + database);
@@ -60,10 +79,15 @@ public final class PgProcess implements AutoCloseable {
     env.put("LC_MESSAGES", "C");
     String name = program.getFileName().toString();
     try {
-      return new PgProcess(name, builder.start(), target.password().orElse(null));
+      return new PgProcess(name, builder.start(), target.password().orElse(null), informational);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + program, e);
     }
+  }
+
+  /** The running program, for whoever must be able to end it early (a cancelled restore). */
+  public ProcessHandle handle() {
+    return process.toHandle();
   }
 
   /** What the program writes (pg_dump's archive). */
@@ -123,6 +147,10 @@ public final class PgProcess implements AutoCloseable {
   }
 
   private void collectStderr() {
+    if (informational != null) {
+      collectStderrLines();
+      return;
+    }
     byte[] buffer = new byte[4096];
     try (InputStream err = process.getErrorStream()) {
       for (int n; (n = err.read(buffer)) > 0; ) {
@@ -130,6 +158,25 @@ public final class PgProcess implements AutoCloseable {
           stderr.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
           if (stderr.length() > STDERR_KEPT) {
             stderr.delete(0, stderr.length() - STDERR_KEPT);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // The process ended; what was read is what there is.
+    }
+  }
+
+  private void collectStderrLines() {
+    try (BufferedReader err =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = err.readLine()) != null; ) {
+        if (!informational.test(line)) {
+          synchronized (stderr) {
+            stderr.append(line).append('\n');
+            if (stderr.length() > STDERR_KEPT) {
+              stderr.delete(0, stderr.length() - STDERR_KEPT);
+            }
           }
         }
       }

@@ -53,6 +53,101 @@ public final class ArchiveRestore {
     }
   }
 
+  /** Told how a restore goes, as pg_restore reports it. */
+  public interface Observer {
+    /** pg_restore runs: whoever must be able to stop it early can end this process. */
+    default void started(ProcessHandle pgRestore) {}
+
+    /** pg_restore began loading the data of a table, named {@code schema.table}. */
+    default void tableStarted(String qualifiedName) {}
+  }
+
+  private static final String PROCESSING_DATA = "pg_restore: processing data for table \"";
+
+  /**
+   * Restores as {@link #restore(TargetDatabase, String, InputStream, List)} does, telling {@code
+   * observer} the pg_restore process and each table whose data it loads ({@code --verbose}, whose
+   * chatter is kept out of the failure message).
+   */
+  public void restore(
+      TargetDatabase target,
+      String database,
+      InputStream stored,
+      List<String> options,
+      Observer observer)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(List.of("--exit-on-error", "--single-transaction", "--verbose"));
+    args.addAll(options);
+    try (PgProcess pgRestore =
+        PgProcess.start(
+            binaries.pgRestore(),
+            target,
+            database,
+            args,
+            line -> {
+              if (line.startsWith(PROCESSING_DATA) && line.endsWith("\"")) {
+                observer.tableStarted(line.substring(PROCESSING_DATA.length(), line.length() - 1));
+                return true;
+              }
+              return informational(line);
+            })) {
+      observer.started(pgRestore.handle());
+      try (InputStream plain = ArchiveReader.open(stored, identities);
+          OutputStream stdin = pgRestore.stdin()) {
+        plain.transferTo(stdin);
+      }
+      pgRestore.finish();
+    }
+  }
+
+  /** pg_restore's --verbose lines, as opposed to its errors, warnings and their details. */
+  private static boolean informational(String line) {
+    return line.startsWith("pg_restore: ")
+        && !line.startsWith("pg_restore: error")
+        && !line.startsWith("pg_restore: warning")
+        && !line.startsWith("pg_restore: detail")
+        && !line.startsWith("pg_restore: hint");
+  }
+
+  /**
+   * The archive's table of contents as {@code pg_restore --list --verbose} prints it (with each
+   * entry's dependencies), for a restore of selected entries with {@code --use-list}. Reads only
+   * the start of {@code stored}.
+   */
+  public String tableOfContents(TargetDatabase target, InputStream stored) throws IOException {
+    try (PgProcess pgRestore =
+        PgProcess.start(binaries.pgRestore(), target, "postgres", List.of("--list", "--verbose"))) {
+      var listing = new java.io.ByteArrayOutputStream();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (InputStream out = pgRestore.stdout()) {
+                  out.transferTo(listing);
+                } catch (IOException e) {
+                  // pg_restore ended; what it printed is what there is.
+                }
+              },
+              "pg_restore-list");
+      reader.setDaemon(true);
+      reader.start();
+      try (InputStream plain = ArchiveReader.open(stored, identities);
+          OutputStream stdin = pgRestore.stdin()) {
+        plain.transferTo(stdin);
+      } catch (IOException e) {
+        // pg_restore stops reading once it has the table of contents: a closed pipe is expected.
+      }
+      pgRestore.finish();
+      try {
+        reader.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while reading the table of contents", e);
+      }
+      return listing.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   /**
    * The tables of the manifest whose row count in {@code database} differs from the manifest's
    * exact count, one line each; empty when all match.

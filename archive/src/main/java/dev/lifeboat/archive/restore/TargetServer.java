@@ -70,6 +70,28 @@ public final class TargetServer implements AutoCloseable {
             + (owner == null ? "" : " OWNER " + Quoting.identifier(owner)));
   }
 
+  /**
+   * Drops {@code database} (ending its sessions) and creates it again, empty, with the same owner:
+   * the first act of an in-place restore.
+   */
+  public void recreate(String database) throws SQLException {
+    String owner;
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?")) {
+      s.setString(1, database);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("database " + database + " does not exist");
+        }
+        owner = rs.getString(1);
+      }
+    }
+    String d = Quoting.identifier(database);
+    execute("DROP DATABASE " + d + " WITH (FORCE)");
+    execute("CREATE DATABASE " + d + " OWNER " + Quoting.identifier(owner));
+  }
+
   public void dropIfExists(String database) throws SQLException {
     execute("DROP DATABASE IF EXISTS " + Quoting.identifier(database) + " WITH (FORCE)");
   }
