@@ -1,0 +1,151 @@
+package dev.lifeboat.audit.ingest;
+
+import dev.lifeboat.audit.store.AuditRepository;
+import dev.lifeboat.audit.store.NewEntry;
+import dev.lifeboat.audit.store.StoredEntry;
+import dev.lifeboat.audit.stream.EventTail;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Stores what Lifeboat's topics carry, a poll's batch at a time: rejected records are
+ * dead-lettered, the rest inserted in one transaction (a redelivered event is left out by its id),
+ * the new rows handed to the live stream and republished on {@code lifeboat.audit}, and only then
+ * is the batch acknowledged, so that its offsets commit after the rows are durable. Batches are
+ * handled one after the other, in the order of the partitions, so each database's events keep their
+ * order.
+ */
+@ApplicationScoped
+public class AuditConsumer {
+  public static final String CHANNEL = "audit-in";
+  private static final Logger LOG = Logger.getLogger(AuditConsumer.class);
+
+  private final RecordReader reader;
+  private final AuditRepository repository;
+  private final DeadLetters deadLetters;
+  private final AuditRepublisher republisher;
+  private final EventTail tail;
+  private final Counter stored;
+  private final Counter redelivered;
+  private final Counter rejected;
+  private final Counter skipped;
+
+  public AuditConsumer(
+      RecordReader reader,
+      AuditRepository repository,
+      DeadLetters deadLetters,
+      AuditRepublisher republisher,
+      EventTail tail,
+      MeterRegistry registry) {
+    this.reader = reader;
+    this.repository = repository;
+    this.deadLetters = deadLetters;
+    this.republisher = republisher;
+    this.tail = tail;
+    this.stored = counter(registry, "stored");
+    this.redelivered = counter(registry, "duplicate");
+    this.rejected = counter(registry, "rejected");
+    this.skipped = counter(registry, "skipped");
+  }
+
+  private static Counter counter(MeterRegistry registry, String outcome) {
+    return Counter.builder("lifeboat.audit.records")
+        .description("Records read by audit-service, by what became of them")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  @Incoming(CHANNEL)
+  public Uni<Void> onBatch(Message<List<byte[]>> batch) {
+    @SuppressWarnings("unchecked")
+    IncomingKafkaRecordBatchMetadata<String, byte[]> kafka =
+        batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).orElseThrow();
+    List<NewEntry> entries = new ArrayList<>(kafka.count());
+    List<Uni<Void>> rejections = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : kafka.getRecords()) {
+      Intake intake = reader.read(record);
+      if (intake instanceof Intake.Store store) {
+        entries.add(store.entry());
+      } else if (intake instanceof Intake.Reject reject) {
+        rejected.increment();
+        rejections.add(deadLetters.reject(record, reject.problem()));
+      } else if (intake instanceof Intake.Skip skip) {
+        skipped.increment();
+        LOG.debugf(
+            "not storing %s-%d@%d, which its owner rejects: %s",
+            record.topic(), record.partition(), record.offset(), skip.reason());
+      }
+    }
+    Uni<Void> rejecting =
+        rejections.isEmpty()
+            ? Uni.createFrom().voidItem()
+            : Uni.join().all(rejections).andFailFast().replaceWithVoid();
+    return rejecting
+        .chain(() -> store(entries))
+        .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+  }
+
+  private Uni<Void> store(List<NewEntry> entries) {
+    if (entries.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return repository
+        .insert(entries)
+        // The control database is unreachable: hold the batch (and the partitions) until it is
+        // back, rather than skip events.
+        .onFailure()
+        .invoke(e -> LOG.warnf("cannot store %d events yet: %s", entries.size(), e.getMessage()))
+        .onFailure()
+        .retry()
+        .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30))
+        .indefinitely()
+        .chain(
+            fresh -> {
+              stored.increment(fresh.size());
+              redelivered.increment(entries.size() - fresh.size());
+              return tail.offer(fresh).chain(() -> republish(entries, fresh));
+            });
+  }
+
+  /**
+   * Republishes the new rows, and, when some of the batch was stored already, those of them a
+   * stopped predecessor stored but did not republish.
+   */
+  private Uni<Void> republish(List<NewEntry> entries, List<StoredEntry> fresh) {
+    Uni<List<StoredEntry>> leftOver =
+        fresh.size() == entries.size()
+            ? Uni.createFrom().item(List.of())
+            : repository.unpublished(entries.stream().map(NewEntry::eventId).toList());
+    return leftOver.chain(
+        earlier -> {
+          Set<Long> freshSeqs = new HashSet<>();
+          fresh.forEach(f -> freshSeqs.add(f.auditseq()));
+          List<StoredEntry> all = new ArrayList<>(fresh);
+          for (StoredEntry e : earlier) {
+            if (!freshSeqs.contains(e.auditseq())) {
+              all.add(e);
+            }
+          }
+          all.sort(java.util.Comparator.comparingLong(StoredEntry::auditseq));
+          return republisher
+              .publish(all)
+              .chain(() -> repository.markPublished(all))
+              .onFailure()
+              .retry()
+              .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30))
+              .indefinitely();
+        });
+  }
+}
