@@ -1,0 +1,290 @@
+package dev.lifeboat.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lifeboat.cli.api.ApiClient;
+import dev.lifeboat.cli.api.Service;
+import dev.lifeboat.cli.backup.BackupCommand;
+import dev.lifeboat.cli.backup.BackupsCommand;
+import dev.lifeboat.cli.events.EventsCommand;
+import dev.lifeboat.cli.health.CheckCommand;
+import dev.lifeboat.cli.health.VerifyCommand;
+import dev.lifeboat.cli.restore.RestoreCommand;
+import dev.lifeboat.cli.status.StatusCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code lifeboat}: the command-line client of Lifeboat's four services. */
+@Command(
+    abbreviateSynopsis = true,
+    name = "lifeboat",
+    mixinStandardHelpOptions = true,
+    versionProvider = Lifeboat.Version.class,
+    usageHelpAutoWidth = true,
+    description = {
+      "Backups, rollbacks and integrity checks of PostgreSQL databases, through Lifeboat's"
+          + " services.",
+      "Global options (URLs, token, --json) go before or after the command."
+    },
+    commandListHeading = "%nCommands:%n",
+    footerHeading = "%n",
+    footer = {
+      "Environment:",
+      "  LIFEBOAT_BACKUP_URL   backup-service   (default http://127.0.0.1:8081)",
+      "  LIFEBOAT_RESTORE_URL  restore-service  (default http://127.0.0.1:8082)",
+      "  LIFEBOAT_HEALTH_URL   health-service   (default http://127.0.0.1:8083)",
+      "  LIFEBOAT_AUDIT_URL    audit-service    (default http://127.0.0.1:8084)",
+      "  LIFEBOAT_TOKEN        the bearer token (JWT)",
+      "  LIFEBOAT_TOKEN_FILE   a file holding it",
+      "",
+      "Exit codes:",
+      "  0  ok",
+      "  1  the operation failed: backup FAILED, restore FAILED or CANCELLED,",
+      "     check UNHEALTHY, verification failed; status: attention needed",
+      "  2  usage error, or the service rejected the request (HTTP 400)",
+      "  3  not found (HTTP 404)",
+      "  4  no token, token refused (HTTP 401) or role missing (HTTP 403)",
+      "  5  conflict (HTTP 409): an open restore, a wrong or expired code,",
+      "     a pinned backup",
+      "  6  a service is unreachable or unavailable (502/503/504, timeout)",
+      "  7  unexpected error (HTTP 500, an answer the CLI cannot read)",
+      "  8  the restore was not confirmed; nothing changed",
+      "",
+      "Run 'lifeboat help <command>' for a command's options; see docs/cli.md."
+    })
+public final class Lifeboat implements Callable<Integer> {
+
+  @Option(
+      names = "--backup-url",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description = "backup-service URL (env LIFEBOAT_BACKUP_URL)")
+  String backupUrl;
+
+  @Option(
+      names = "--restore-url",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description = "restore-service URL (env LIFEBOAT_RESTORE_URL)")
+  String restoreUrl;
+
+  @Option(
+      names = "--health-url",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description = "health-service URL (env LIFEBOAT_HEALTH_URL)")
+  String healthUrl;
+
+  @Option(
+      names = "--audit-url",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description = "audit-service URL (env LIFEBOAT_AUDIT_URL)")
+  String auditUrl;
+
+  @Option(
+      names = "--token",
+      scope = ScopeType.INHERIT,
+      paramLabel = "JWT",
+      description = "bearer token (env LIFEBOAT_TOKEN)")
+  String token;
+
+  @Option(
+      names = "--token-file",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description = "a file holding the bearer token (env LIFEBOAT_TOKEN_FILE)")
+  Path tokenFile;
+
+  @Option(
+      names = "--json",
+      scope = ScopeType.INHERIT,
+      description = "print JSON for machines instead of tables")
+  boolean json;
+
+  @Option(
+      names = "--timeout",
+      scope = ScopeType.INHERIT,
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description = "how long one request may take (default ${DEFAULT-VALUE})")
+  int timeoutSeconds;
+
+  private final Io io;
+  private ApiClient api;
+
+  private Lifeboat(Io io) {
+    this.io = io;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(Io.system(), args));
+  }
+
+  /** Runs one command line and returns its exit code. */
+  public static int run(Io io, String... args) {
+    Lifeboat root = new Lifeboat(io);
+    CommandLine cli = new CommandLine(root);
+    cli.addSubcommand("backup", new BackupCommand(root));
+    cli.addSubcommand("backups", new BackupsCommand(root));
+    cli.addSubcommand("restore", new RestoreCommand(root));
+    cli.addSubcommand("check", new CheckCommand(root));
+    cli.addSubcommand("verify", new VerifyCommand(root));
+    cli.addSubcommand("status", new StatusCommand(root));
+    cli.addSubcommand("events", new EventsCommand(root));
+    cli.addSubcommand("help", new CommandLine.HelpCommand());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setOut(new PrintWriter(io.out(), true));
+    cli.setErr(new PrintWriter(io.err(), true));
+    cli.setParameterExceptionHandler(
+        (e, args2) -> {
+          CommandLine failed = e.getCommandLine();
+          io.err().println("error: " + e.getMessage());
+          if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+              && !unmatched.getSuggestions().isEmpty()) {
+            io.err()
+                .println("did you mean: " + String.join(", ", unmatched.getSuggestions()) + "?");
+          }
+          io.err()
+              .print(
+                  "usage: "
+                      + failed.getHelp().synopsis(0).stripTrailing().replaceFirst("^Usage: ", ""));
+          io.err().println();
+          io.err()
+              .println(
+                  ("Run 'lifeboat help " + commandPath(failed)).stripTrailing()
+                      + "' for the full description.");
+          return ExitCodes.USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, failed, parseResult) -> {
+          if (e instanceof CliException known) {
+            io.err().println("error: " + known.getMessage());
+            return known.exitCode();
+          }
+          io.err().println("error: unexpected " + e);
+          return ExitCodes.SERVICE_ERROR;
+        });
+    return cli.execute(args);
+  }
+
+  private static String commandPath(CommandLine command) {
+    String qualified = command.getCommandSpec().qualifiedName(" ");
+    return qualified.replaceFirst("^lifeboat ?", "");
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, io.err());
+    return ExitCodes.USAGE;
+  }
+
+  public Io io() {
+    return io;
+  }
+
+  public boolean json() {
+    return json;
+  }
+
+  /** The client for the services, with the URLs and token from options and environment. */
+  public ApiClient api() {
+    if (api == null) {
+      Map<Service, String> urls = new EnumMap<>(Service.class);
+      urls.put(Service.BACKUP, url(Service.BACKUP, backupUrl));
+      urls.put(Service.RESTORE, url(Service.RESTORE, restoreUrl));
+      urls.put(Service.HEALTH, url(Service.HEALTH, healthUrl));
+      urls.put(Service.AUDIT, url(Service.AUDIT, auditUrl));
+      if (timeoutSeconds < 1) {
+        throw new CliException(ExitCodes.USAGE, "--timeout must be at least 1 second");
+      }
+      api = new ApiClient(urls, this::token, Duration.ofSeconds(timeoutSeconds));
+    }
+    return api;
+  }
+
+  private String url(Service service, String option) {
+    if (option != null && !option.isBlank()) {
+      return option;
+    }
+    String env = io.env(service.envVariable());
+    return env != null ? env : service.defaultUrl();
+  }
+
+  /** The token: --token, --token-file, LIFEBOAT_TOKEN, LIFEBOAT_TOKEN_FILE, in that order. */
+  String token() {
+    if (token != null && !token.isBlank()) {
+      return token.strip();
+    }
+    if (tokenFile != null) {
+      return readToken(tokenFile, "--token-file");
+    }
+    String env = io.env("LIFEBOAT_TOKEN");
+    if (env != null) {
+      return env.strip();
+    }
+    String file = io.env("LIFEBOAT_TOKEN_FILE");
+    if (file != null) {
+      return readToken(Path.of(file), "LIFEBOAT_TOKEN_FILE");
+    }
+    throw new CliException(
+        ExitCodes.AUTH,
+        "no token: set LIFEBOAT_TOKEN, or pass --token or --token-file (local stack:"
+            + " export LIFEBOAT_TOKEN=$(bin/stack token --role lifeboat-responder))");
+  }
+
+  private static String readToken(Path file, String from) {
+    try {
+      String value = Files.readString(file).strip();
+      if (value.isEmpty()) {
+        throw new CliException(
+            ExitCodes.AUTH, "the token file " + file + " (" + from + ") is empty");
+      }
+      return value;
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.AUTH, "cannot read the token file " + file + " (" + from + "): " + e);
+    }
+  }
+
+  /** Prints JSON on stdout, indented, for {@code --json}. */
+  public void printJson(JsonNode node) {
+    try {
+      io.out()
+          .println(
+              ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits between two polls of a running operation. */
+  public static void pause(Duration interval) {
+    try {
+      Thread.sleep(interval.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(130, "interrupted");
+    }
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Lifeboat.class.getPackage().getImplementationVersion();
+      return new String[] {"lifeboat " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
