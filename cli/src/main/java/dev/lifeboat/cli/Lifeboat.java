@@ -17,7 +17,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,8 +29,8 @@ import picocli.CommandLine.ScopeType;
 
 /** {@code lifeboat}: the command-line client of Lifeboat's four services. */
 @Command(
-    abbreviateSynopsis = true,
     name = "lifeboat",
+    customSynopsis = "lifeboat [OPTIONS] COMMAND [ARGS]",
     mixinStandardHelpOptions = true,
     versionProvider = Lifeboat.Version.class,
     usageHelpAutoWidth = true,
@@ -151,10 +153,11 @@ public final class Lifeboat implements Callable<Integer> {
         (e, args2) -> {
           CommandLine failed = e.getCommandLine();
           io.err().println("error: " + e.getMessage());
-          if (e instanceof CommandLine.UnmatchedArgumentException unmatched
-              && !unmatched.getSuggestions().isEmpty()) {
-            io.err()
-                .println("did you mean: " + String.join(", ", unmatched.getSuggestions()) + "?");
+          if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            List<String> suggestions = suggestions(failed, unmatched.getUnmatched());
+            if (!suggestions.isEmpty()) {
+              io.err().println("did you mean: " + String.join(", ", suggestions) + "?");
+            }
           }
           io.err()
               .print(
@@ -177,6 +180,38 @@ public final class Lifeboat implements Callable<Integer> {
           return ExitCodes.SERVICE_ERROR;
         });
     return cli.execute(args);
+  }
+
+  /** Commands spelled like the first unmatched word, for typos such as {@code backpus}. */
+  static List<String> suggestions(CommandLine command, List<String> unmatched) {
+    if (unmatched.isEmpty() || unmatched.get(0).startsWith("-")) {
+      return List.of();
+    }
+    String typed = unmatched.get(0);
+    return command.getSubcommands().keySet().stream()
+        .filter(name -> distance(typed, name) <= 2)
+        .sorted(Comparator.comparingInt((String name) -> distance(typed, name)))
+        .toList();
+  }
+
+  /** The Levenshtein distance between two words. */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   private static String commandPath(CommandLine command) {

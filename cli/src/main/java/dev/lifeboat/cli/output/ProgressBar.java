@@ -27,6 +27,15 @@ public final class ProgressBar {
     lastLength = 0;
   }
 
+  /** Wipes the line drawn, so that other output can take its place. */
+  public void clear() {
+    if (lastLength > 0) {
+      terminal.print('\r' + " ".repeat(lastLength) + '\r');
+      terminal.flush();
+      lastLength = 0;
+    }
+  }
+
   /**
    * The bar itself, {@code width} characters between brackets. With a known fraction it fills from
    * the left; without one (nothing to compare with) a short block moves back and forth with {@code

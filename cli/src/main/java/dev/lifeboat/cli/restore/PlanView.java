@@ -87,6 +87,11 @@ final class PlanView {
     }
     out.println();
     printDataLoss(out, plan, mode, database);
+    if (plan.path("warnings").isArray() && !plan.path("warnings").isEmpty()) {
+      out.println();
+      out.println("Warnings:");
+      plan.path("warnings").forEach(w -> out.println("  ! " + w.asText()));
+    }
   }
 
   private static void printDataLoss(PrintStream out, JsonNode plan, String mode, String database) {

@@ -420,9 +420,14 @@ public final class RestoreCommand implements Callable<Integer> {
             ? " in " + Units.duration(Duration.between(confirmed, finished))
             : "";
     String head = "restore " + restoreId + " of " + database + ": " + status + took;
+    String safety = r.path("safetyBackupId").asText(null);
+    if (safety != null) {
+      head += " (safety backup " + safety + ")";
+    }
     if (!"COMPLETED".equals(status)) {
       return head;
     }
+    String undo = r.path("undo").path("database").asText(database + "_pre_" + restoreId);
     return head
         + switch (r.path("mode").asText("SWAP")) {
           case "SWAP" ->
@@ -431,9 +436,7 @@ public final class RestoreCommand implements Callable<Integer> {
                   + " now holds backup "
                   + backupId
                   + "; the database it replaced is kept as "
-                  + database
-                  + "_pre_"
-                  + restoreId;
+                  + undo;
           case "NEW_DATABASE" ->
               "; "
                   + r.path("newDatabase").asText()

@@ -6,6 +6,7 @@ import dev.lifeboat.cli.Lifeboat;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.Query;
 import dev.lifeboat.cli.api.Service;
+import dev.lifeboat.cli.output.ProgressBar;
 import dev.lifeboat.cli.output.Units;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -16,10 +17,13 @@ import java.util.Set;
 
 /**
  * Follows a confirmed restore step by step until it is COMPLETED, FAILED or CANCELLED: one line on
- * stderr for each change of a step's state, with how long it took.
+ * stderr for each change of a step's state, with how long it took, and the data's progress (a bar
+ * on a terminal, a line every few seconds elsewhere).
  */
 final class RestoreFollower {
   static final Set<String> FINAL = Set.of("COMPLETED", "FAILED", "CANCELLED");
+  private static final Duration PLAIN_EVERY = Duration.ofSeconds(5);
+  private static final int BAR_WIDTH = 24;
 
   private final ApiClient api;
   private final Io io;
@@ -33,14 +37,18 @@ final class RestoreFollower {
 
   JsonNode follow(String restoreId) {
     PrintStream err = io.err();
+    ProgressBar bar = io.errIsTerminal() ? new ProgressBar(err) : null;
     Map<String, String> states = new HashMap<>();
     Map<String, Instant> running = new HashMap<>();
     String lastStatus = null;
+    String lastProgress = null;
+    Instant lastPlain = null;
     while (true) {
       JsonNode restore = api.get(Service.RESTORE, "/api/v1/restores/" + Query.encode(restoreId));
       Instant now = io.clock().instant();
       String status = restore.path("status").asText();
       if (!status.equals(lastStatus)) {
+        clear(bar);
         err.println("restore " + restoreId + ": " + status);
         lastStatus = status;
       }
@@ -51,12 +59,32 @@ final class RestoreFollower {
           continue;
         }
         states.put(name, state);
+        clear(bar);
         err.println(stepLine(name, state, step.path("description").asText(""), running, now));
       }
       if (FINAL.contains(status)) {
+        clear(bar);
         return restore;
       }
+      String progress = progressLine(restore.path("progress"));
+      if (progress != null) {
+        if (bar != null) {
+          bar.draw(progress);
+        } else if (!progress.equals(lastProgress)
+            && (lastPlain == null
+                || Duration.between(lastPlain, now).compareTo(PLAIN_EVERY) >= 0)) {
+          err.println(progress);
+          lastPlain = now;
+        }
+        lastProgress = progress;
+      }
       Lifeboat.pause(interval);
+    }
+  }
+
+  private static void clear(ProgressBar bar) {
+    if (bar != null) {
+      bar.clear();
     }
   }
 
@@ -69,5 +97,35 @@ final class RestoreFollower {
     }
     Instant began = running.remove(name);
     return tag + (began == null ? "" : " (" + Units.duration(Duration.between(began, now)) + ")");
+  }
+
+  /** The data's progress, {@code restore-scratch [=====> ] 45% 1.2 GiB of 2.7 GiB, 3/9 tables}. */
+  static String progressLine(JsonNode p) {
+    if (!p.isObject() || !p.path("bytesTotal").isNumber()) {
+      return null;
+    }
+    long total = p.path("bytesTotal").asLong();
+    long done = p.path("bytesRestored").asLong();
+    Double fraction =
+        p.path("percent").isNumber()
+            ? p.path("percent").asDouble() / 100
+            : total > 0 ? (double) done / total : null;
+    StringBuilder line =
+        new StringBuilder("  ")
+            .append(p.path("step").asText("restore"))
+            .append(' ')
+            .append(ProgressBar.bar(fraction, 0, BAR_WIDTH));
+    if (fraction != null) {
+      line.append(String.format(" %3d%%", (int) Math.round(fraction * 100)));
+    }
+    line.append("  ").append(Units.bytes(done)).append(" of ").append(Units.bytes(total));
+    if (p.path("tablesTotal").asInt() > 0) {
+      line.append(", ")
+          .append(p.path("tablesRestored").asInt())
+          .append('/')
+          .append(p.path("tablesTotal").asInt())
+          .append(" tables");
+    }
+    return line.toString();
   }
 }
