@@ -48,4 +48,11 @@ public interface BackupConfig {
   /** When retention runs for every database (it also runs after each backup). */
   @WithDefault("0 15 3 * * ?")
   String retentionCron();
+
+  /**
+   * How long a backup waits for a running restore of its database to finish (restores hold the
+   * database's lock exclusively, backups share it). Zero waits as long as it takes.
+   */
+  @WithDefault("6h")
+  Duration lockWait();
 }

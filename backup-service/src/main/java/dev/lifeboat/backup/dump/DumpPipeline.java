@@ -6,6 +6,7 @@ import dev.lifeboat.archive.CustomFormatScanner;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
 import dev.lifeboat.archive.PgProcess;
+import dev.lifeboat.archive.locks.DatabaseLocks;
 import dev.lifeboat.backup.BackupConfig;
 import dev.lifeboat.backup.PostgresClientConfig;
 import dev.lifeboat.backup.storage.BackupStore;
@@ -91,7 +92,9 @@ public class DumpPipeline {
    */
   public Result run(TargetDatabase target, String objectKey, ProgressListener listener)
       throws SQLException, IOException, StorageException {
-    try (SnapshotSession snapshot = SnapshotSession.open(target)) {
+    // Shared with other backups, exclusive with a restore of the same database: never both.
+    try (DatabaseLocks.Lease lock = DatabaseLocks.shared(target, config.lockWait());
+        SnapshotSession snapshot = SnapshotSession.open(target)) {
       binaries.requireCanDump(snapshot.serverVersionNum());
       Instant createdAt = Instant.now();
       List<Manifest.Table> catalogTables = snapshot.tables();

@@ -12,6 +12,7 @@ import dev.lifeboat.common.events.RestoreEvents;
 import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.common.restores.RestoreIds;
 import dev.lifeboat.restore.RestoreConfig;
+import dev.lifeboat.restore.catalog.Execution;
 import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreRepository;
 import dev.lifeboat.restore.catalog.RestoreStatus;
@@ -171,7 +172,8 @@ public class RestoreResource {
             null,
             null,
             null,
-            plan);
+            plan,
+            Execution.NONE);
     catalog.expireStale(request.database(), now).await().indefinitely();
     if (!catalog.insert(restore, ConfirmationCodes.hash(code)).await().indefinitely()) {
       Optional<Restore> open = catalog.open(request.database()).await().indefinitely();
@@ -279,36 +281,60 @@ public class RestoreResource {
   // No body: `curl -X POST .../cancel` must work without a Content-Type.
   @Consumes(MediaType.WILDCARD)
   @RolesAllowed(Roles.RESPONDER)
-  @Operation(summary = "Cancel a restore before it runs")
+  @Operation(
+      summary = "Cancel a restore",
+      description =
+          "Before it runs: cancelled at once (200). While it runs and before its point of no return"
+              + " (the swap; the drop of IN_PLACE): 202, the restore stops its pg_restore, drops"
+              + " what it created, leaves the target as it was and becomes CANCELLED.")
+  @APIResponse(responseCode = "200", description = "Cancelled")
+  @APIResponse(responseCode = "202", description = "Running: it stops and cleans up")
   @APIResponse(
       responseCode = "409",
-      description = "Already running or finished",
+      description = "Finished, or past its point of no return",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public RestoreView cancel(
+  public Response cancel(
       @PathParam("restoreId") @Pattern(regexp = RestoreIds.REGEX) String restoreId) {
     Restore restore = existing(restoreId);
     String who = caller.getPrincipal().getName();
-    Restore cancelled =
-        catalog
-            .cancel(restoreId, "cancelled by " + who, clock.instant())
-            .await()
-            .indefinitely()
-            .orElseThrow(
-                () ->
-                    conflict(
-                        "restore "
-                            + restoreId
-                            + " is "
-                            + restore.status()
-                            + " and can no longer be cancelled"));
-    events
-        .publish(
-            EventType.RESTORE_CANCELLED,
-            cancelled.correlationId(),
-            new RestoreEvents.Cancelled(restoreId, cancelled.database(), who))
-        .await()
-        .indefinitely();
-    return RestoreView.of(cancelled);
+    Optional<Restore> cancelled =
+        catalog.cancel(restoreId, "cancelled by " + who, clock.instant()).await().indefinitely();
+    if (cancelled.isPresent()) {
+      events
+          .publish(
+              EventType.RESTORE_CANCELLED,
+              cancelled.get().correlationId(),
+              new RestoreEvents.Cancelled(restoreId, cancelled.get().database(), who))
+          .await()
+          .indefinitely();
+      return Response.ok(RestoreView.of(cancelled.get())).build();
+    }
+    Optional<Restore> stopping = catalog.requestCancel(restoreId, who).await().indefinitely();
+    if (stopping.isPresent()) {
+      return Response.accepted(RestoreView.of(stopping.get())).build();
+    }
+    Restore now = existing(restoreId);
+    throw conflict(
+        "restore "
+            + restoreId
+            + " is "
+            + now.status()
+            + (now.status() == RestoreStatus.RUNNING && now.execution().pointOfNoReturn()
+                ? " and past its point of no return (" + pointOfNoReturn(now) + ")"
+                : now.status() == RestoreStatus.RUNNING
+                    ? " and already being cancelled by " + now.execution().cancelRequestedBy()
+                    : "")
+            + ": it can no longer be cancelled"
+            + (restore.status() != now.status() ? " (it was " + restore.status() + ")" : ""));
+  }
+
+  private static String pointOfNoReturn(Restore r) {
+    return switch (r.mode()) {
+      case SWAP -> "the swap has begun";
+      case IN_PLACE -> "the database was dropped";
+      case TABLES -> "the set-aside tables are being dropped";
+      case NEW_DATABASE -> "the restore is finishing";
+    };
   }
 
   @GET

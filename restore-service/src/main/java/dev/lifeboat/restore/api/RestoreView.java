@@ -1,6 +1,7 @@
 package dev.lifeboat.restore.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lifeboat.restore.catalog.Execution;
 import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreStatus;
 import dev.lifeboat.restore.plan.Plan;
@@ -32,7 +33,16 @@ public record RestoreView(
     Instant confirmedAt,
     Instant finishedAt,
     String finishedReason,
-    String correlationId) {
+    String correlationId,
+    List<String> warnings,
+    String safetyBackupId,
+    Execution.Progress progress,
+    String cancelRequestedBy,
+    Execution.HealthCheck healthCheck,
+    Undo undo) {
+
+  /** The database a SWAP kept as the instant undo, and when retention dropped it. */
+  public record Undo(String database, Instant droppedAt) {}
 
   public static RestoreView of(Restore r) {
     return of(r, null);
@@ -50,7 +60,7 @@ public record RestoreView(
         r.safetyBackup(),
         confirmationCode,
         r.status() == RestoreStatus.AWAITING_CONFIRMATION ? r.expiresAt() : null,
-        r.plan().steps(),
+        steps(r),
         r.plan().dataLoss(),
         r.plan().estimatedSeconds(),
         r.plannedBy(),
@@ -59,7 +69,30 @@ public record RestoreView(
         r.confirmedAt(),
         r.finishedAt(),
         r.finishedReason(),
-        r.correlationId());
+        r.correlationId(),
+        r.plan().warnings(),
+        r.execution().safetyBackupId(),
+        r.execution().progress(),
+        r.execution().cancelRequestedBy(),
+        r.execution().healthCheck(),
+        r.execution().undoDatabase() == null
+            ? null
+            : new Undo(r.execution().undoDatabase(), r.execution().undoDroppedAt()));
+  }
+
+  /** The steps, the health check's state being health-service's verdict once it came. */
+  private static List<Plan.Step> steps(Restore r) {
+    Execution.HealthCheck check = r.execution().healthCheck();
+    if (check == null) {
+      return r.plan().steps();
+    }
+    return r.plan().steps().stream()
+        .map(
+            s ->
+                "health-check".equals(s.name())
+                    ? new Plan.Step(s.name(), s.description(), check.status())
+                    : s)
+        .toList();
   }
 
   /** A dry run: the plan only, with no id and no code. */
@@ -87,6 +120,12 @@ public record RestoreView(
         plan.estimatedSeconds(),
         null,
         null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        plan.warnings(),
         null,
         null,
         null,

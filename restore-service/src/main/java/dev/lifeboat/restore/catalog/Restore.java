@@ -24,4 +24,5 @@ public record Restore(
     Instant confirmedAt,
     Instant finishedAt,
     String finishedReason,
-    Plan plan) {}
+    Plan plan,
+    Execution execution) {}

@@ -165,12 +165,202 @@ public class RestoreRepository {
     }
   }
 
-  public Uni<Void> complete(String restoreId, String outcome, Instant now) {
+  /**
+   * Marks a restore complete; {@code undoDatabase} is the database a SWAP kept as the undo, or
+   * null.
+   */
+  public Uni<Void> complete(String restoreId, String outcome, Instant now, String undoDatabase) {
     return pool.preparedQuery(
             """
-            UPDATE restore.restores SET status = 'COMPLETED', finished_at = $3, finished_reason = $2 WHERE restore_id = $1""")
-        .execute(Tuple.of(restoreId, outcome, utc(now)))
+            UPDATE restore.restores SET status = 'COMPLETED', finished_at = $3, finished_reason = $2,
+                   undo_database = $4, cancel_requested_by = NULL
+             WHERE restore_id = $1""")
+        .execute(Tuple.of(restoreId, outcome, utc(now), undoDatabase))
         .replaceWithVoid();
+  }
+
+  /** Ends a running restore that was cancelled, once it has cleaned up. */
+  public Uni<Void> cancelled(String restoreId, String reason, Instant now) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores SET status = 'CANCELLED', finished_at = $3, finished_reason = $2
+             WHERE restore_id = $1""")
+        .execute(Tuple.of(restoreId, reason, utc(now)))
+        .replaceWithVoid();
+  }
+
+  /**
+   * Asks a running restore to stop; empty when it is not running or already past its point of no
+   * return. The executor acts on the request.
+   */
+  public Uni<Optional<Restore>> requestCancel(String restoreId, String by) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores SET cancel_requested_by = $2
+             WHERE restore_id = $1 AND status = 'RUNNING' AND NOT point_of_no_return
+               AND cancel_requested_by IS NULL
+            RETURNING *""")
+        .execute(Tuple.of(restoreId, by))
+        .map(this::first);
+  }
+
+  /** Who asked to cancel the restore, if anyone did. */
+  public Uni<Optional<String>> cancelRequestedBy(String restoreId) {
+    return pool.preparedQuery(
+            "SELECT cancel_requested_by FROM restore.restores WHERE restore_id = $1")
+        .execute(Tuple.of(restoreId))
+        .map(
+            rows ->
+                rows.iterator().hasNext()
+                    ? Optional.ofNullable(rows.iterator().next().getString(0))
+                    : Optional.empty());
+  }
+
+  /**
+   * Passes the point of no return unless a cancel was asked for first (one statement decides which
+   * came first). False when the restore is to be cancelled.
+   */
+  public Uni<Boolean> passPointOfNoReturn(String restoreId) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores SET point_of_no_return = true
+             WHERE restore_id = $1 AND cancel_requested_by IS NULL""")
+        .execute(Tuple.of(restoreId))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Uni<Void> progress(String restoreId, Execution.Progress progress) {
+    return pool.preparedQuery("UPDATE restore.restores SET progress = $2 WHERE restore_id = $1")
+        .execute(Tuple.of(restoreId, JsonObject.mapFrom(progress)))
+        .replaceWithVoid();
+  }
+
+  /** Records the command id of the safety backup about to be requested. */
+  public Uni<Void> safetyRequested(String restoreId, String commandId) {
+    return pool.preparedQuery(
+            "UPDATE restore.restores SET safety_command_id = $2 WHERE restore_id = $1")
+        .execute(Tuple.of(restoreId, commandId))
+        .replaceWithVoid();
+  }
+
+  /**
+   * What backup-service said about the safety backup of the restore with this correlation id: its
+   * id once accepted, then {@code COMPLETED} or {@code FAILED}. Events of other backups change
+   * nothing.
+   */
+  public Uni<Void> safetyBackup(
+      String correlationId, String backupId, String status, String reason) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores
+               SET safety_backup_id = COALESCE($2, safety_backup_id),
+                   safety_backup_status = COALESCE($3, safety_backup_status),
+                   safety_backup_reason = COALESCE($4, safety_backup_reason)
+             WHERE correlation_id = $1 AND safety_backup""")
+        .execute(Tuple.of(correlationId, backupId, status, reason))
+        .replaceWithVoid();
+  }
+
+  /** Attaches health-service's check to the restore it followed. */
+  public Uni<Void> healthChecked(String correlationId, Execution.HealthCheck check) {
+    return pool.preparedQuery(
+            "UPDATE restore.restores SET health_check = $2 WHERE correlation_id = $1")
+        .execute(Tuple.of(correlationId, JsonObject.mapFrom(check)))
+        .replaceWithVoid();
+  }
+
+  /** Records the tables a TABLES restore renamed aside, before it renames them. */
+  public Uni<Void> setAside(String restoreId, JsonObject setAside) {
+    return pool.preparedQuery("UPDATE restore.restores SET set_aside = $2 WHERE restore_id = $1")
+        .execute(Tuple.of(restoreId, setAside))
+        .replaceWithVoid();
+  }
+
+  public Uni<Optional<JsonObject>> setAside(String restoreId) {
+    return pool.preparedQuery("SELECT set_aside FROM restore.restores WHERE restore_id = $1")
+        .execute(Tuple.of(restoreId))
+        .map(
+            rows ->
+                rows.iterator().hasNext()
+                    ? Optional.ofNullable(rows.iterator().next().getJsonObject(0))
+                    : Optional.empty());
+  }
+
+  /** A kept undo database. */
+  public record KeptUndo(
+      String restoreId, String database, String undoDatabase, Instant finishedAt) {}
+
+  /** Every undo database not dropped yet, newest first within each database. */
+  public Uni<List<KeptUndo>> keptUndos() {
+    return pool.query(
+            """
+            SELECT restore_id, database, undo_database, finished_at FROM restore.restores
+             WHERE undo_database IS NOT NULL AND undo_dropped_at IS NULL
+             ORDER BY database, finished_at DESC""")
+        .execute()
+        .map(
+            rows -> {
+              List<KeptUndo> kept = new ArrayList<>();
+              rows.forEach(
+                  row ->
+                      kept.add(
+                          new KeptUndo(
+                              row.getString(0),
+                              row.getString(1),
+                              row.getString(2),
+                              instant(row, "finished_at"))));
+              return kept;
+            });
+  }
+
+  public Uni<Void> undoDropped(String restoreId, Instant now) {
+    return pool.preparedQuery(
+            "UPDATE restore.restores SET undo_dropped_at = $2 WHERE restore_id = $1")
+        .execute(Tuple.of(restoreId, utc(now)))
+        .replaceWithVoid();
+  }
+
+  /** health-service's verdict on a backup: the latest one counts. */
+  public record Verification(
+      String backupId, boolean verified, String reason, String verificationId, Instant at) {}
+
+  public Uni<Void> verification(String database, Verification v) {
+    return pool.preparedQuery(
+            """
+            INSERT INTO restore.backup_verifications (backup_id, database, verified, reason, verification_id, at)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (backup_id) DO UPDATE SET verified = $3, reason = $4, verification_id = $5, at = $6
+             WHERE restore.backup_verifications.at <= $6""")
+        .execute(
+            Tuple.from(
+                Arrays.asList(
+                    v.backupId(),
+                    database,
+                    v.verified(),
+                    v.reason(),
+                    v.verificationId(),
+                    utc(v.at()))))
+        .replaceWithVoid();
+  }
+
+  public Uni<Optional<Verification>> verification(String backupId) {
+    return pool.preparedQuery("SELECT * FROM restore.backup_verifications WHERE backup_id = $1")
+        .execute(Tuple.of(backupId))
+        .map(
+            rows -> {
+              var it = rows.iterator();
+              if (!it.hasNext()) {
+                return Optional.empty();
+              }
+              Row row = it.next();
+              return Optional.of(
+                  new Verification(
+                      row.getString("backup_id"),
+                      row.getBoolean("verified"),
+                      row.getString("reason"),
+                      row.getString("verification_id"),
+                      instant(row, "at")));
+            });
   }
 
   /** Records that the confirmed command could not be queued. */
@@ -214,7 +404,28 @@ public class RestoreRepository {
         instant(row, "confirmed_at"),
         instant(row, "finished_at"),
         row.getString("finished_reason"),
-        fromJson(row.getJsonObject("plan")));
+        fromJson(row.getJsonObject("plan")),
+        new Execution(
+            row.getString("safety_backup_id"),
+            row.getString("safety_backup_status"),
+            row.getString("safety_backup_reason"),
+            read(row.getJsonObject("progress"), Execution.Progress.class),
+            row.getString("cancel_requested_by"),
+            row.getBoolean("point_of_no_return"),
+            read(row.getJsonObject("health_check"), Execution.HealthCheck.class),
+            row.getString("undo_database"),
+            instant(row, "undo_dropped_at")));
+  }
+
+  private <T> T read(JsonObject value, Class<T> type) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return json.readValue(value.encode(), type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable " + type.getSimpleName() + " in the catalog", e);
+    }
   }
 
   private JsonObject toJson(Plan plan) {

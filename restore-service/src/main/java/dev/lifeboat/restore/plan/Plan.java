@@ -4,7 +4,13 @@ import java.time.Instant;
 import java.util.List;
 
 /** What a restore will do and what it will cost, shown before anyone confirms it. */
-public record Plan(List<Step> steps, DataLoss dataLoss, long estimatedSeconds) {
+public record Plan(
+    List<Step> steps, DataLoss dataLoss, long estimatedSeconds, List<String> warnings) {
+
+  public Plan {
+    // Plans stored before warnings existed have none.
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
+  }
 
   /** One step; its state moves from PENDING as the restore runs. */
   public record Step(String name, String description, String state) {

@@ -4,6 +4,7 @@ import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.events.RestoreEvents.Mode;
 import dev.lifeboat.restore.RestoreConfig;
+import dev.lifeboat.restore.catalog.RestoreRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.BadRequestException;
 import java.sql.SQLException;
@@ -26,10 +27,12 @@ public class RestorePlanner {
 
   private final LiveRowCounts live;
   private final RestoreConfig config;
+  private final RestoreRepository catalog;
 
-  public RestorePlanner(LiveRowCounts live, RestoreConfig config) {
+  public RestorePlanner(LiveRowCounts live, RestoreConfig config, RestoreRepository catalog) {
     this.live = live;
     this.config = config;
+    this.catalog = catalog;
   }
 
   /** The tables a TABLES restore names, checked against the backup; empty for other modes. */
@@ -92,7 +95,28 @@ public class RestorePlanner {
     var dataLoss = new Plan.DataLoss(manifest.createdAt(), seconds, List.copyOf(rows.values()));
     long estimate =
         FIXED_SECONDS + manifest.dumpBytes() / Math.max(1, config.estimateBytesPerSecond());
-    return new Plan(steps(request, target), dataLoss, estimate);
+    return new Plan(steps(request, target), dataLoss, estimate, warnings(manifest));
+  }
+
+  /** What health-service found wrong with the backup, if it did. */
+  private List<String> warnings(Manifest manifest) {
+    return catalog
+        .verification(manifest.backupId())
+        .await()
+        .indefinitely()
+        .filter(v -> !v.verified())
+        .map(
+            v ->
+                List.of(
+                    "backup "
+                        + manifest.backupId()
+                        + " failed verification "
+                        + v.verificationId()
+                        + " at "
+                        + v.at()
+                        + (v.reason() == null ? "" : ": " + v.reason())
+                        + "; it may not restore, consider an older backup"))
+        .orElse(List.of());
   }
 
   private static List<Plan.Step> steps(RestoreRequest request, TargetDatabase target) {
@@ -141,11 +165,15 @@ public class RestorePlanner {
       case TABLES -> {
         steps.add(
             Plan.Step.pending(
-                "restore-tables", "restore the listed tables into a scratch database"));
+                "restore-tables",
+                "rename the listed tables aside (<table>_lbr_<8 hex>) and restore them from the"
+                    + " backup with their indexes, constraints and sequences"));
         steps.add(Plan.Step.pending("verify-rows", "compare the tables' rows with the manifest"));
         steps.add(
             Plan.Step.pending(
-                "swap-tables", "rename the current tables aside and move the restored ones in"));
+                "swap-tables",
+                "put other tables' foreign keys back onto the restored tables and drop the"
+                    + " set-aside ones (on any failure before, they are put back)"));
       }
       default -> throw new IllegalStateException("unknown mode");
     }
