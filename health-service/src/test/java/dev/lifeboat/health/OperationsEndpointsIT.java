@@ -2,11 +2,21 @@ package dev.lifeboat.health;
 
 import dev.lifeboat.testsupport.KafkaResource;
 import dev.lifeboat.testsupport.OperationsEndpointsChecks;
+import dev.lifeboat.testsupport.PostgresResource;
+import dev.lifeboat.testsupport.S3Resource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
+@WithTestResource(S3Resource.class)
+@WithTestResource(
+    value = PostgresResource.class,
+    initArgs = {
+      @ResourceArg(name = "targets", value = "shop"),
+      @ResourceArg(name = "control", value = "lifeboat_health")
+    })
 class OperationsEndpointsIT extends OperationsEndpointsChecks {
 
   @Override

@@ -1,0 +1,168 @@
+package dev.lifeboat.health.checks;
+
+import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.common.databases.TargetDatabase;
+import dev.lifeboat.common.databases.TargetDatabases;
+import dev.lifeboat.common.events.EventType;
+import dev.lifeboat.common.events.HealthEvents;
+import dev.lifeboat.common.messaging.EventPublisher;
+import dev.lifeboat.health.HealthConfig;
+import dev.lifeboat.health.HealthIds;
+import dev.lifeboat.health.catalog.CheckReport;
+import dev.lifeboat.health.catalog.CheckRepository;
+import dev.lifeboat.health.metrics.HealthMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs a check of a target database whatever started it (API, schedule, event): one at a time per
+ * database, then stores the report and publishes {@code dev.lifeboat.health.checked}.
+ */
+@ApplicationScoped
+public class CheckRunner {
+  private static final Logger LOG = Logger.getLogger(CheckRunner.class);
+
+  private final DatabaseChecks checks;
+  private final Baselines baselines;
+  private final DatabaseLocks locks;
+  private final CheckRepository catalog;
+  private final EventPublisher events;
+  private final TargetDatabases targets;
+  private final HealthMetrics metrics;
+  private final HealthConfig config;
+  private final Clock clock = Clock.systemUTC();
+
+  public CheckRunner(
+      DatabaseChecks checks,
+      Baselines baselines,
+      DatabaseLocks locks,
+      CheckRepository catalog,
+      EventPublisher events,
+      TargetDatabases targets,
+      HealthMetrics metrics,
+      HealthConfig config) {
+    this.checks = checks;
+    this.baselines = baselines;
+    this.locks = locks;
+    this.catalog = catalog;
+    this.events = events;
+    this.targets = targets;
+    this.metrics = metrics;
+    this.config = config;
+  }
+
+  /**
+   * What started a check and what it compares with.
+   *
+   * @param baseline the backup to compare with; empty for none
+   * @param notes findings known before the check runs (how the baseline was chosen)
+   * @param correlationId of the work the check belongs to; null: the check's own id
+   * @param triggerEventId the event that started it, so a redelivery runs nothing twice
+   * @param patience how long to wait for a running check of the same database
+   */
+  public record Request(
+      String database,
+      Optional<Manifest> baseline,
+      List<Finding> notes,
+      String trigger,
+      String correlationId,
+      String triggerEventId,
+      Duration patience) {}
+
+  /**
+   * The database's newest backup as the baseline, with a note when there is none.
+   *
+   * @return the baseline and the notes to start the report with
+   */
+  public Request latest(
+      String database, String trigger, String correlationId, String triggerEventId, Duration wait) {
+    Optional<Manifest> latest = baselines.latest(database);
+    List<Finding> notes = new ArrayList<>();
+    if (latest.isEmpty()) {
+      notes.add(noBaseline(database));
+    }
+    return new Request(database, latest, notes, trigger, correlationId, triggerEventId, wait);
+  }
+
+  static Finding noBaseline(String database) {
+    return Finding.of(
+        "baseline",
+        Severity.INFO,
+        "no backup of "
+            + database
+            + " to compare with: tables, columns and row counts were not compared");
+  }
+
+  /**
+   * Runs the check and stores its report; empty when the triggering event already has a report.
+   *
+   * @throws CheckBusyException when another check of the database did not finish within the wait
+   */
+  public Optional<CheckReport> run(Request request) {
+    TargetDatabase target = targets.get(request.database());
+    String checkId = HealthIds.nextCheck(clock);
+    Instant started = clock.instant();
+    if (!locks.acquire(request.database(), request.patience())) {
+      throw new CheckBusyException(request.database());
+    }
+    DatabaseChecks.Outcome outcome;
+    try {
+      Baseline baseline = request.baseline().map(baselines::load).orElse(null);
+      outcome =
+          checks.run(
+              target, target.database(), baseline, config.rowLossThreshold(request.database()));
+    } finally {
+      locks.release(request.database());
+    }
+    List<Finding> findings = new ArrayList<>(request.notes());
+    findings.addAll(outcome.findings());
+    HealthEvents.Status status = HealthStatus.of(findings);
+    String correlationId = request.correlationId() == null ? checkId : request.correlationId();
+    String baselineId = request.baseline().map(Manifest::backupId).orElse(null);
+    CheckReport report =
+        new CheckReport(
+            checkId,
+            request.database(),
+            status,
+            request.trigger(),
+            baselineId,
+            correlationId,
+            started,
+            clock.instant(),
+            outcome.latencyMillis(),
+            List.copyOf(findings));
+    if (!catalog.insert(report, request.triggerEventId()).await().indefinitely()) {
+      LOG.infof(
+          "event %s was already checked; report %s dropped", request.triggerEventId(), checkId);
+      return Optional.empty();
+    }
+    metrics.checked(request.database(), status);
+    try {
+      events
+          .publish(
+              EventType.HEALTH_CHECKED,
+              correlationId,
+              new HealthEvents.Checked(
+                  checkId,
+                  request.database(),
+                  status,
+                  baselineId,
+                  findings.size(),
+                  request.trigger()))
+          .await()
+          .atMost(Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      LOG.warnf("check %s is stored but its event was not published: %s", checkId, e.getMessage());
+    }
+    LOG.infof(
+        "check %s of %s (%s): %s, %d finding(s)",
+        checkId, request.database(), request.trigger(), status, findings.size());
+    return Optional.of(report);
+  }
+}

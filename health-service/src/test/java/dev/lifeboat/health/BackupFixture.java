@@ -1,0 +1,144 @@
+package dev.lifeboat.health;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lifeboat.archive.ArchiveWriter;
+import dev.lifeboat.archive.CustomFormatScanner;
+import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.PgBinaries;
+import dev.lifeboat.archive.PgProcess;
+import dev.lifeboat.archive.storage.ObjectKeys;
+import dev.lifeboat.common.backups.BackupIds;
+import dev.lifeboat.common.databases.TargetDatabase;
+import dev.lifeboat.testsupport.PostgresEndpoint;
+import dev.lifeboat.testsupport.S3Endpoint;
+import dev.lifeboat.testsupport.S3Resource;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes a real backup into the bucket the way backup-service does (pg_dump custom format, zstd,
+ * SHA-256, then the manifest), as restore-service's tests do.
+ */
+final class BackupFixture {
+  private BackupFixture() {}
+
+  static Manifest backup(PostgresEndpoint pg, S3Endpoint s3, String database, String migration)
+      throws Exception {
+    var target =
+        new TargetDatabase(
+            database,
+            pg.host(),
+            pg.port(),
+            database,
+            pg.username(),
+            Optional.of(pg.password()),
+            Optional.empty(),
+            7,
+            Optional.empty());
+    PgBinaries binaries = PgBinaries.locate(Optional.of(pg.clientBinDir()));
+    String backupId = BackupIds.next(Clock.systemUTC());
+    Instant createdAt = Instant.now();
+    var stored = new ByteArrayOutputStream();
+    Map<CustomFormatScanner.TableName, Long> rows;
+    ArchiveWriter writer = ArchiveWriter.create(stored, 3, 0);
+    try (PgProcess pgDump =
+        PgProcess.start(
+            binaries.pgDump(), target, database, List.of("--format=custom", "--compress=0"))) {
+      rows = CustomFormatScanner.copy(pgDump.stdout(), writer).orElseThrow();
+      pgDump.finish();
+    }
+    writer.close();
+    byte[] dump = stored.toByteArray();
+    List<Manifest.Table> tables =
+        rows.entrySet().stream()
+            .map(e -> new Manifest.Table(e.getKey().schema(), e.getKey().name(), e.getValue(), 0))
+            .toList();
+    var manifest =
+        new Manifest(
+            Manifest.VERSION,
+            backupId,
+            database,
+            createdAt,
+            Instant.now(),
+            "16",
+            Manifest.FORMAT,
+            Manifest.COMPRESSION,
+            null,
+            null,
+            ObjectKeys.dump(database, backupId),
+            dump.length,
+            HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(dump)),
+            writer.plainBytes(),
+            tables,
+            migration,
+            migration == null ? "test" : "pre-migration",
+            Map.of(),
+            "fixture",
+            backupId,
+            false);
+    put(s3, ObjectKeys.dump(database, backupId), dump);
+    ObjectMapper json =
+        new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    put(s3, ObjectKeys.manifest(database, backupId), json.writeValueAsBytes(manifest));
+    // Backup ids have a resolution of one second: the next backup must sort after this one.
+    Thread.sleep(1100);
+    return manifest;
+  }
+
+  /** Flips one byte in the middle of the stored dump, leaving the manifest as it was. */
+  static void flipOneByte(S3Endpoint s3, Manifest manifest) throws Exception {
+    byte[] dump;
+    try (var in =
+        s3.client()
+            .getObject(
+                GetObjectArgs.builder()
+                    .bucket(S3Resource.DEFAULT_BUCKET)
+                    .object(manifest.objectKey())
+                    .build())) {
+      dump = in.readAllBytes();
+    }
+    dump[dump.length / 2] ^= 0x01;
+    put(s3, manifest.objectKey(), dump);
+  }
+
+  /** Removes every stored backup of the database. */
+  static void clear(S3Endpoint s3, String database) throws Exception {
+    var client = s3.client();
+    for (var item :
+        client.listObjects(
+            ListObjectsArgs.builder()
+                .bucket(S3Resource.DEFAULT_BUCKET)
+                .prefix(database + "/")
+                .recursive(true)
+                .build())) {
+      client.removeObject(
+          RemoveObjectArgs.builder()
+              .bucket(S3Resource.DEFAULT_BUCKET)
+              .object(item.get().objectName())
+              .build());
+    }
+  }
+
+  private static void put(S3Endpoint s3, String key, byte[] bytes) throws Exception {
+    s3.client()
+        .putObject(
+            PutObjectArgs.builder().bucket(S3Resource.DEFAULT_BUCKET).object(key).stream(
+                    new ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
+  }
+}
