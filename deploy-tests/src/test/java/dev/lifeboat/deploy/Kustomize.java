@@ -65,7 +65,7 @@ final class Kustomize {
     }
   }
 
-  private static Optional<Path> onPath(String program) {
+  static Optional<Path> onPath(String program) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
       if (Files.isExecutable(candidate)) {
