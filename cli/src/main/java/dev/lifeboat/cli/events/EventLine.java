@@ -35,19 +35,59 @@ final class EventLine {
     return typed.startsWith("dev.") ? typed : PREFIX + typed;
   }
 
-  static String database(JsonNode event) {
-    String subject = event.path("subject").asText(null);
+  /**
+   * The CloudEvent inside an audit log entry ({@code {auditseq, type, database, ..., event}}), or
+   * the entry itself when it is a bare CloudEvent.
+   */
+  static JsonNode cloudEvent(JsonNode entry) {
+    return entry.path("event").isObject() ? entry.path("event") : entry;
+  }
+
+  static String type(JsonNode entry) {
+    String type = text(entry, "type");
+    return type != null ? type : text(cloudEvent(entry), "type");
+  }
+
+  static String database(JsonNode entry) {
+    String database = text(entry, "database");
+    if (database != null) {
+      return database;
+    }
+    JsonNode event = cloudEvent(entry);
+    String subject = text(event, "subject");
     return subject != null ? subject : event.path("data").path("database").asText("-");
   }
 
-  static String format(JsonNode event) {
-    Instant time = Units.instant(event.path("time").asText(null));
+  static String correlationId(JsonNode entry) {
+    String id = text(entry, "correlationId");
+    return id != null ? id : text(cloudEvent(entry), "correlationid");
+  }
+
+  /** What identifies an entry in the log: its auditseq, else the event's id. */
+  static String key(JsonNode entry) {
+    String seq = text(entry, "auditseq");
+    return seq != null ? seq : text(cloudEvent(entry), "id");
+  }
+
+  static String format(JsonNode entry) {
+    JsonNode event = cloudEvent(entry);
+    String when = text(entry, "time");
+    Instant time = Units.instant(when != null ? when : text(event, "time"));
+    boolean deadLetter = "DEAD_LETTER".equals(text(entry, "kind"));
+    String type = type(entry);
     return String.format(
         "%-20s  %-28s  %-14s  %s",
         time == null ? "-" : Units.time(time),
-        shortType(event.path("type").asText("?")),
-        database(event),
-        summary(event.path("data")));
+        deadLetter ? "dead-letter" : shortType(type == null ? "?" : type),
+        database(entry),
+        deadLetter
+            ? "reason=\"" + entry.path("reason").asText("?") + '"'
+            : summary(event.path("data")));
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isValueNode() && !value.isNull() ? value.asText() : null;
   }
 
   static String summary(JsonNode data) {

@@ -166,9 +166,9 @@ public final class EventsCommand implements Callable<Integer> {
   }
 
   private void print(JsonNode event) {
-    String id = event.path("id").asText(null);
-    if (id != null) {
-      if (!printed.add(id)) {
+    String key = EventLine.key(event);
+    if (key != null) {
+      if (!printed.add(key)) {
         return;
       }
       if (printed.size() > REMEMBERED_IDS) {
@@ -190,9 +190,8 @@ public final class EventsCommand implements Callable<Integer> {
 
   private boolean wanted(JsonNode event, String fullType) {
     return (database == null || database.equals(EventLine.database(event)))
-        && (fullType == null || fullType.equals(event.path("type").asText()))
-        && (correlationId == null
-            || correlationId.equals(event.path("correlationid").asText(null)));
+        && (fullType == null || fullType.equals(EventLine.type(event)))
+        && (correlationId == null || correlationId.equals(EventLine.correlationId(event)));
   }
 
   /** Follows the live stream, reconnecting with Last-Event-ID until interrupted. */
@@ -213,6 +212,9 @@ public final class EventsCommand implements Callable<Integer> {
         headers.put("Last-Event-ID", resumeFrom);
       }
       try (Stream<String> lines = api.lines(Service.AUDIT, path, headers)) {
+        if (!connectedOnce) {
+          root.io().err().println("(following new events; Ctrl-C to stop)");
+        }
         connectedOnce = true;
         delay = parser.retryMillis() == null ? 1000 : parser.retryMillis();
         parser.reset();

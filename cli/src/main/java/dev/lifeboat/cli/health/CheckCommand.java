@@ -98,12 +98,18 @@ public final class CheckCommand implements Callable<Integer> {
             + ": "
             + report.path("status").asText()
             + (baselineId == null ? "" : " (baseline " + baselineId + ")"));
+    Table table = findings(report);
+    if (table.isEmpty()) {
+      out.println("  no findings");
+    } else {
+      table.print(out, "  ");
+    }
+  }
+
+  /** A report's findings, the worst first. */
+  static Table findings(JsonNode report) {
     List<JsonNode> findings = new ArrayList<>();
     report.path("findings").forEach(findings::add);
-    if (findings.isEmpty()) {
-      out.println("  no findings");
-      return;
-    }
     findings.sort(Comparator.comparingInt(f -> severityRank(f.path("severity").asText())));
     Table table = new Table("SEVERITY", "CHECK", "TABLE", "MESSAGE");
     for (JsonNode f : findings) {
@@ -115,7 +121,7 @@ public final class CheckCommand implements Callable<Integer> {
               : f.path("table").asText(),
           f.path("message").asText());
     }
-    table.print(out, "  ");
+    return table;
   }
 
   private static int severityRank(String severity) {

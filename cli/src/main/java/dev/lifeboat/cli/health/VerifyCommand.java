@@ -38,6 +38,12 @@ public final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "<backupId>", description = "the backup to verify")
   String backupId;
 
+  @Option(
+      names = "--database",
+      paramLabel = "DB",
+      description = "the backup's database (default: looked up among the configured ones)")
+  String database;
+
   @Option(names = "--drill", description = "restore it into a scratch database and compare rows")
   boolean drill;
 
@@ -54,11 +60,7 @@ public final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ApiClient api = root.api();
-    ApiResponse accepted =
-        api.post(
-            Service.HEALTH,
-            "/api/v1/verifications",
-            ApiClient.JSON.createObjectNode().put("backupId", backupId).put("drill", drill));
+    ApiResponse accepted = api.post(Service.HEALTH, "/api/v1/verifications", request());
     String id = verificationId(accepted);
     JsonNode verification = accepted.body();
     if (await) {
@@ -71,6 +73,9 @@ public final class VerifyCommand implements Callable<Integer> {
       root.printJson(verification);
     } else {
       root.io().out().println(describe(id, backupId, verification));
+      if (verification.path("findings").isArray() && !verification.path("findings").isEmpty()) {
+        CheckCommand.findings(verification).print(root.io().out(), "  ");
+      }
     }
     if (!await) {
       return ExitCodes.OK;
@@ -80,6 +85,14 @@ public final class VerifyCommand implements Callable<Integer> {
       return ExitCodes.FAILED;
     }
     return ExitCodes.OK;
+  }
+
+  private com.fasterxml.jackson.databind.node.ObjectNode request() {
+    var request = ApiClient.JSON.createObjectNode().put("backupId", backupId).put("drill", drill);
+    if (database != null) {
+      request.put("database", database);
+    }
+    return request;
   }
 
   private static String verificationId(ApiResponse accepted) {
@@ -142,6 +155,9 @@ public final class VerifyCommand implements Callable<Integer> {
         b.append(" (")
             .append(Units.duration(Duration.ofMillis(d.path("durationMillis").asLong())))
             .append(')');
+      }
+      if (d.path("checkStatus").isTextual()) {
+        b.append(", the copy checks ").append(d.path("checkStatus").asText());
       }
     }
     String reason = v.path("reason").asText(v.path("failureReason").asText(null));

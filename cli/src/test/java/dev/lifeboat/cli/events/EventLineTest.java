@@ -23,6 +23,35 @@ class EventLineTest {
   }
 
   @Test
+  void anAuditLogEntryShowsTheEventItHolds() throws Exception {
+    var entry =
+        ApiClient.JSON.readTree(
+            """
+            {"auditseq":41,"kind":"EVENT","type":"dev.lifeboat.restore.failed","database":"app",
+             "correlationId":"rs_1","time":"2026-01-02T15:20:00Z","storedAt":"2026-01-02T15:20:01Z",
+             "event":{"specversion":"1.0","id":"e9","type":"dev.lifeboat.restore.failed","subject":"app",
+                      "data":{"restoreId":"rs_20260102T151201Z_9f3a2c11","database":"app","step":"verify-rows",
+                              "reason":"orders has 3 rows, the manifest 5"}}}""");
+    assertEquals(
+        "2026-01-02 15:20:00Z  restore.failed                app             "
+            + "rs_20260102T151201Z_9f3a2c11 step=verify-rows reason=\"orders has 3 rows, the"
+            + " manifest 5\"",
+        EventLine.format(entry));
+    assertEquals("41", EventLine.key(entry));
+    assertEquals("rs_1", EventLine.correlationId(entry));
+
+    var deadLetter =
+        ApiClient.JSON.readTree(
+            """
+            {"auditseq":42,"kind":"DEAD_LETTER","time":"2026-01-02T15:21:00Z",
+             "reason":"not a CloudEvent","event":"garbage"}""");
+    assertEquals(
+        "2026-01-02 15:21:00Z  dead-letter                   -               reason=\"not a"
+            + " CloudEvent\"",
+        EventLine.format(deadLetter));
+  }
+
+  @Test
   void typesMayBeTypedShort() {
     assertEquals("dev.lifeboat.restore.failed", EventLine.fullType("restore.failed"));
     assertEquals("dev.lifeboat.restore.failed", EventLine.fullType("dev.lifeboat.restore.failed"));
