@@ -1,6 +1,7 @@
 package dev.lifeboat.audit.api;
 
 import dev.lifeboat.audit.AuditConfig;
+import dev.lifeboat.audit.store.AuditRepository;
 import dev.lifeboat.audit.store.DashboardRepository;
 import dev.lifeboat.common.api.Problem;
 import dev.lifeboat.common.api.Roles;
@@ -36,18 +37,28 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
         @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class DashboardResource {
   private final DashboardRepository repository;
+  private final AuditRepository events;
   private final AuditConfig config;
 
-  public DashboardResource(DashboardRepository repository, AuditConfig config) {
+  public DashboardResource(
+      DashboardRepository repository, AuditRepository events, AuditConfig config) {
     this.repository = repository;
+    this.events = events;
     this.config = config;
   }
 
+  /** Events the feed starts with. */
+  static final int RECENT = 50;
+
   /**
    * @param generatedAt the server's clock, from which the page computes backup ages
+   * @param recentEvents the newest events, newest first, to start the live feed with
+   * @param lastAuditseq where the page's event stream continues ({@code Last-Event-ID})
    */
   public record Dashboard(
       OffsetDateTime generatedAt,
+      List<EventView> recentEvents,
+      long lastAuditseq,
       List<DashboardRepository.DatabaseBackups> backups,
       List<DashboardRepository.LatestHealth> health,
       List<DashboardRepository.OpenRestore> openRestores,
@@ -65,14 +76,27 @@ public class DashboardResource {
               + " backupHistory: the newest completed backups, oldest first, for the chart.")
   public Uni<Dashboard> get() {
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    return Uni.combine()
-        .all()
-        .unis(
-            repository.backupsPerDatabase(),
-            repository.latestHealth(),
-            repository.openRestores(now.minus(config.dashboard().plannedRestoreTtl())),
-            repository.backupHistory(config.dashboard().chartPoints()))
-        .with(
-            (backups, health, open, history) -> new Dashboard(now, backups, health, open, history));
+    // The recent events first: whatever is stored after them, the page's stream delivers.
+    return events
+        .newest(RECENT)
+        .chain(
+            newest ->
+                Uni.combine()
+                    .all()
+                    .unis(
+                        repository.backupsPerDatabase(),
+                        repository.latestHealth(),
+                        repository.openRestores(now.minus(config.dashboard().plannedRestoreTtl())),
+                        repository.backupHistory(config.dashboard().chartPoints()))
+                    .with(
+                        (backups, health, open, history) ->
+                            new Dashboard(
+                                now,
+                                newest.stream().map(EventView::of).toList(),
+                                newest.isEmpty() ? 0 : newest.get(0).auditseq(),
+                                backups,
+                                health,
+                                open,
+                                history)));
   }
 }

@@ -264,9 +264,7 @@ public class RecordReader {
       return node.textValue().indexOf('\u0000') >= 0;
     }
     if (node.isObject()) {
-      var fields = node.fields();
-      while (fields.hasNext()) {
-        var field = fields.next();
+      for (var field : node.properties()) {
         if (field.getKey().indexOf('\u0000') >= 0 || hasNul(field.getValue())) {
           return true;
         }

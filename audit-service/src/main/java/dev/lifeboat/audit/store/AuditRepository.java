@@ -189,6 +189,14 @@ public class AuditRepository {
         .map(AuditRepository::all);
   }
 
+  /** The newest events, newest first. */
+  public Uni<List<StoredEntry>> newest(int limit) {
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS + " FROM audit.events ORDER BY auditseq DESC LIMIT $1")
+        .execute(Tuple.of(limit))
+        .map(AuditRepository::all);
+  }
+
   /** The highest auditseq stored, 0 when the log is empty. */
   public Uni<Long> lastSeq() {
     return pool.query("SELECT coalesce(max(auditseq), 0) AS last FROM audit.events")
