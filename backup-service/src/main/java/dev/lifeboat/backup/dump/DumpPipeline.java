@@ -18,9 +18,8 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Comparator;
@@ -43,7 +42,10 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class DumpPipeline {
   /** Room for compressed output while a part uploads, so that compression need not wait. */
-  private static final int PIPE_BYTES = 4 * 1024 * 1024;
+  /** 16 chunks of 256 KiB: at most 4 MiB of archive between compressing and uploading. */
+  private static final int PIPE_CHUNKS = 16;
+
+  private static final int PIPE_CHUNK_BYTES = 256 * 1024;
 
   private static final int IO_BUFFER = 1024 * 1024;
 
@@ -99,12 +101,16 @@ public class DumpPipeline {
       Instant createdAt = Instant.now();
       List<Manifest.Table> catalogTables = snapshot.tables();
 
-      PipedInputStream toStorage = new PipedInputStream(PIPE_BYTES);
-      PipedOutputStream fromDump = new PipedOutputStream(toStorage);
+      BoundedPipe pipe = new BoundedPipe(PIPE_CHUNKS, PIPE_CHUNK_BYTES);
+      InputStream toStorage = pipe.input();
+      OutputStream fromDump = pipe.output();
       Future<?> upload =
           uploads.submit(
               () -> {
-                store.upload(objectKey, toStorage);
+                // Closing the reading end, also on failure, breaks the pipe for the dump.
+                try (toStorage) {
+                  store.upload(objectKey, toStorage);
+                }
                 return null;
               });
       ArchiveWriter writer = null;
