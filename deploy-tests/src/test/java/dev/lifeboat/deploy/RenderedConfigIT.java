@@ -175,7 +175,11 @@ class RenderedConfigIT {
     }
     Path dir = Files.createDirectories(Repo.path("deploy-tests/target/rendered-config/" + name));
     Path jwt = dir.resolve("publicKey.pem");
-    Files.writeString(jwt, configMap("lifeboat-jwt").path("data").path("publicKey.pem").asText());
+    // The ConfigMap lifeboat-jwt that the operator creates: here test-support's key, whose
+    // private half signs Tokens.
+    Files.writeString(
+        jwt,
+        Repo.read("test-support/src/main/resources/dev/lifeboat/testsupport/jwt/publicKey.pem"));
     outside.put("LIFEBOAT_JWT_PUBLIC_KEY_LOCATION", jwt.toString());
     for (String variable : outside.keySet()) {
       assertTrue(env.containsKey(variable), name + "'s Deployment does not set " + variable);
