@@ -58,8 +58,8 @@ class CommandLineTest {
     assertEquals(0, result.exitCode(), result.toString());
     assertEquals(
         """
-        BACKUP                        STATUS     TAKEN                 AGE        SIZE    ROWS  VERIFIED  PINNED  MIGRATION/REASON
-        bk_20260102T143022Z_1a2b3c4d  COMPLETED  2026-01-02 14:30:22Z  41m     1.5 MiB  10,488  yes       pinned  20260103_add_escrow_status
+        BACKUP                        STATUS     TAKEN                    AGE     SIZE    ROWS  VERIFIED  PINNED  MIGRATION/REASON
+        bk_20260102T143022Z_1a2b3c4d  COMPLETED  2026-01-02 14:30:22Z     41m  1.5 MiB  10,488  yes       pinned  20260103_add_escrow_status
         bk_20260102T120000Z_0badf00d  FAILED     2026-01-02 12:00:00Z  3h 11m        -       -  -                 nightly
         """,
         result.out());

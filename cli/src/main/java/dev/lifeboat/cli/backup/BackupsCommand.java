@@ -84,7 +84,7 @@ public final class BackupsCommand implements Callable<Integer> {
                 "VERIFIED",
                 "PINNED",
                 "MIGRATION/REASON");
-    table.rightAligned(withDatabase ? new int[] {5, 6} : new int[] {4, 5});
+    table.rightAligned(withDatabase ? new int[] {4, 5, 6} : new int[] {3, 4, 5});
     for (JsonNode b : backups) {
       Instant taken = Backups.takenAt(b);
       Long size = Backups.number(b, "sizeBytes");

@@ -82,7 +82,13 @@ final class EventLine {
         database(entry),
         deadLetter
             ? "reason=\"" + entry.path("reason").asText("?") + '"'
-            : summary(event.path("data")));
+            : summary(event.path("data")) + via(entry));
+  }
+
+  /** Commands (on their own topics) are logged too; say so, beside the events they cause. */
+  private static String via(JsonNode entry) {
+    String topic = text(entry, "sourceTopic");
+    return topic == null || topic.equals("lifeboat.events") ? "" : " topic=" + topic;
   }
 
   private static String text(JsonNode node, String field) {

@@ -47,10 +47,10 @@ final class RestoreFollower {
       JsonNode restore = api.get(Service.RESTORE, "/api/v1/restores/" + Query.encode(restoreId));
       Instant now = io.clock().instant();
       String status = restore.path("status").asText();
-      if (!status.equals(lastStatus)) {
+      boolean finished = FINAL.contains(status);
+      if (!status.equals(lastStatus) && !finished) {
         clear(bar);
         err.println("restore " + restoreId + ": " + status);
-        lastStatus = status;
       }
       for (JsonNode step : restore.path("steps")) {
         String name = step.path("name").asText();
@@ -62,10 +62,12 @@ final class RestoreFollower {
         clear(bar);
         err.println(stepLine(name, state, step.path("description").asText(""), running, now));
       }
-      if (FINAL.contains(status)) {
+      if (finished) {
         clear(bar);
+        err.println("restore " + restoreId + ": " + status);
         return restore;
       }
+      lastStatus = status;
       String progress = progressLine(restore.path("progress"));
       if (progress != null) {
         if (bar != null) {

@@ -221,7 +221,10 @@ public final class StatusCommand implements Callable<Integer> {
         verified = "yes";
       } else if (verifiedBackup != null) {
         Instant older = time(verifiedBackup, "completedAt");
-        verified = older == null ? "no" : "no; one of " + Units.ago(older, now) + " is";
+        verified =
+            older == null
+                ? "no"
+                : "no; one " + Units.duration(Duration.between(older, now)) + " old is";
       } else {
         verified = "never";
       }
