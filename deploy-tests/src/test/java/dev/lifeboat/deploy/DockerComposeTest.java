@@ -199,6 +199,37 @@ class DockerComposeTest {
     }
   }
 
+  /**
+   * pg_dump refuses servers newer than itself: the images' client tools are at least the servers'.
+   */
+  @Test
+  void theImagesClientToolsAreAtLeastTheServersVersion() {
+    for (String name : RUN_PG_TOOLS) {
+      Matcher arg =
+          Pattern.compile("(?m)^ARG PG_MAJOR=(\\d+)$")
+              .matcher(Repo.read("docker/Dockerfile." + name));
+      assertTrue(arg.find(), name);
+      int client = Integer.parseInt(arg.group(1));
+      for (String server :
+          List.of(
+              String.valueOf(service("postgres").get("image")),
+              Repo.yaml("k8s/overlays/dev/postgres/statefulset.yaml")
+                  .path("spec")
+                  .path("template")
+                  .path("spec")
+                  .path("containers")
+                  .get(0)
+                  .path("image")
+                  .asText())) {
+        Matcher major = Pattern.compile("^postgres:(\\d+)").matcher(server);
+        assertTrue(major.find(), server);
+        assertTrue(
+            client >= Integer.parseInt(major.group(1)),
+            name + " has pg_dump " + client + ", the server is " + server);
+      }
+    }
+  }
+
   /** The host side of a service's published ports, defaults of ${VAR:-default} applied. */
   @SuppressWarnings("unchecked")
   private static List<String> published(String name) {

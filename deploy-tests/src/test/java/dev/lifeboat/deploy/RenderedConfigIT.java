@@ -243,7 +243,23 @@ class RenderedConfigIT {
             bytes(container.path("resources").path("limits").path("memory").asText()));
     try {
       awaitReady(started);
-    } catch (AssertionError | RuntimeException e) {
+      // The probes' and Prometheus' paths, as the Deployment names them, answer.
+      for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+        String path = container.path(probe).path("httpGet").path("path").asText();
+        assertEquals(200, get(started, path).statusCode(), name + " " + probe + " " + path);
+      }
+      String metricsPath =
+          deployment
+              .path("spec")
+              .path("template")
+              .path("metadata")
+              .path("annotations")
+              .path("prometheus.io/path")
+              .asText();
+      HttpResponse<String> metrics = get(started, metricsPath);
+      assertEquals(200, metrics.statusCode(), name + " " + metricsPath);
+      assertTrue(metrics.body().contains("jvm_memory_used_bytes"), name + " " + metricsPath);
+    } catch (AssertionError | Exception e) {
       started.close();
       throw e;
     }
