@@ -304,6 +304,33 @@ public final class Lifeboat implements Callable<Integer> {
     }
   }
 
+  /**
+   * Runs {@code follow} (a loop that watches an operation until it ends); should the user stop the
+   * CLI with Ctrl-C meanwhile, says that the operation goes on and how to look at it again.
+   */
+  public <T> T following(String stillRunning, java.util.function.Supplier<T> follow) {
+    Thread hint =
+        new Thread(() -> io.err().println("\n(" + stillRunning + ")"), "lifeboat-ctrl-c-hint");
+    boolean added = false;
+    try {
+      Runtime.getRuntime().addShutdownHook(hint);
+      added = true;
+    } catch (IllegalStateException | SecurityException e) {
+      // Shutting down already, or not allowed: no hint then.
+    }
+    try {
+      return follow.get();
+    } finally {
+      if (added) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hint);
+        } catch (IllegalStateException e) {
+          // The JVM is shutting down: the hint runs.
+        }
+      }
+    }
+  }
+
   /** Waits between two polls of a running operation. */
   public static void pause(Duration interval) {
     try {

@@ -117,8 +117,12 @@ public final class BackupCommand implements Callable<Integer> {
     }
 
     JsonNode backup =
-        new BackupProgress(api, root.io(), Duration.ofMillis(Math.max(50, pollMillis)), !quiet)
-            .follow(backupId, database);
+        root.following(
+            "the backup goes on; look at it with: lifeboat backups " + database,
+            () ->
+                new BackupProgress(
+                        api, root.io(), Duration.ofMillis(Math.max(50, pollMillis)), !quiet)
+                    .follow(backupId, database));
     boolean completed = "COMPLETED".equals(backup.path("status").asText());
     if (root.json()) {
       root.printJson(backup);

@@ -315,8 +315,20 @@ public final class RestoreCommand implements Callable<Integer> {
               .body();
       if (root.json()) {
         root.printJson(cancelled);
+      } else if ("CANCELLED".equals(cancelled.path("status").asText())) {
+        root.io().out().println("restore " + id + ": CANCELLED");
       } else {
-        root.io().out().println("restore " + id + ": " + cancelled.path("status").asText());
+        // A running restore stops at its next step boundary, before its point of no return.
+        root.io()
+            .out()
+            .println(
+                "restore "
+                    + id
+                    + ": "
+                    + cancelled.path("status").asText()
+                    + ", cancel requested (follow it: lifeboat restore "
+                    + id
+                    + ")");
       }
       return ExitCodes.OK;
     }
@@ -361,8 +373,14 @@ public final class RestoreCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     JsonNode done =
-        new RestoreFollower(root.api(), root.io(), Duration.ofMillis(Math.max(50, pollMillis)))
-            .follow(restoreId);
+        root.following(
+            "the restore goes on; follow it again with: lifeboat restore "
+                + restoreId
+                + " (stop it with --cancel)",
+            () ->
+                new RestoreFollower(
+                        root.api(), root.io(), Duration.ofMillis(Math.max(50, pollMillis)))
+                    .follow(restoreId));
     return finish(done);
   }
 
