@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
     value = PostgresResource.class,
     initArgs = {
       @ResourceArg(name = "targets", value = "shop"),
-      @ResourceArg(name = "control", value = "lifeboat_health")
+      @ResourceArg(name = "control", value = "lifeboat_health"),
+      @ResourceArg(name = "lockedTargets", value = "locked")
     })
 class DatabaseChecksIT {
   private final PostgresEndpoint pg = TestServers.postgres();
@@ -222,6 +223,35 @@ class DatabaseChecksIT {
       holder.rollback();
       blocked.get();
     }
+  }
+
+  @Test
+  void aLockHeldByAMigrationMakesTheCheckGiveUpOnThatTableNotWait() throws Exception {
+    try (Connection migration = pg.connect("shop")) {
+      migration.setAutoCommit(false);
+      migration.createStatement().execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
+
+      JsonPath report = check("{\"database\":\"shop\"}");
+
+      assertEquals("DEGRADED", report.getString("status"), report.prettify());
+      String rows = message(report, "row-counts", "public.orders");
+      assertTrue(rows.contains("lock timeout"), rows);
+      assertTrue(message(report, "foreign-keys", "public.orders").contains("lock timeout"));
+      assertTrue(kinds(report).stream().noneMatch(k -> k.contains("CRITICAL")), report.prettify());
+      migration.rollback();
+    }
+  }
+
+  @Test
+  void anUnreachableDatabaseIsUnhealthyAndTheReportKeepsNoSecret() {
+    JsonPath report = check("{\"database\":\"locked\"}");
+
+    assertEquals("UNHEALTHY", report.getString("status"));
+    assertEquals(Set.of("connectivity CRITICAL null", "baseline INFO null"), kinds(report));
+    String message = report.getString("findings.find { it.check == 'connectivity' }.message");
+    assertTrue(message.contains("password authentication failed"), message);
+    assertTrue(!message.contains(pg.password()), "no password in the report");
+    assertEquals(null, (Object) report.get("latencyMillis"));
   }
 
   private JsonNode checked(String checkId) throws Exception {

@@ -15,7 +15,8 @@ import io.quarkus.test.junit.QuarkusTest;
     value = PostgresResource.class,
     initArgs = {
       @ResourceArg(name = "targets", value = "shop"),
-      @ResourceArg(name = "control", value = "lifeboat_health")
+      @ResourceArg(name = "control", value = "lifeboat_health"),
+      @ResourceArg(name = "lockedTargets", value = "locked")
     })
 class OperationsEndpointsIT extends OperationsEndpointsChecks {
 

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
     value = PostgresResource.class,
     initArgs = {
       @ResourceArg(name = "targets", value = "shop"),
-      @ResourceArg(name = "control", value = "lifeboat_health")
+      @ResourceArg(name = "control", value = "lifeboat_health"),
+      @ResourceArg(name = "lockedTargets", value = "locked")
     })
 class VerificationIT {
   private final PostgresEndpoint pg = TestServers.postgres();

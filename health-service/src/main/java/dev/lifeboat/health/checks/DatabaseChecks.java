@@ -83,7 +83,7 @@ public class DatabaseChecks {
                     + config.latencyWarning().toMillis()
                     + " ms)"));
       }
-      Map<TableName, Long> live = liveTables(s);
+      Set<TableName> live = liveTables(s);
       if (baseline != null) {
         compareTables(baseline, live, findings);
         compareColumns(s, baseline, live, findings);
@@ -104,7 +104,11 @@ public class DatabaseChecks {
               "the check of " + database + " broke off: " + message(e)));
       return new Outcome(findings, null);
     } finally {
-      connection.close().await().atMost(patience());
+      try {
+        connection.close().await().atMost(patience());
+      } catch (RuntimeException e) {
+        // The session ends with the connection either way.
+      }
     }
   }
 
@@ -147,21 +151,35 @@ public class DatabaseChecks {
     }
   }
 
-  private static Map<TableName, Long> liveTables(Session s) {
-    Map<TableName, Long> tables = new LinkedHashMap<>();
-    for (Row row : s.query(DumpedTables.QUERY)) {
-      tables.put(new TableName(row.getString(0), row.getString(1)), row.getLong(2));
+  /**
+   * The tables as {@link DumpedTables#QUERY} defines them (those a backup holds), read from the
+   * catalog alone: their sizes would need a lock on each table, which a migration may hold.
+   */
+  private static Set<TableName> liveTables(Session s) {
+    Set<TableName> tables = new LinkedHashSet<>();
+    for (Row row :
+        s.query(
+            """
+            SELECT n.nspname::text, c.relname::text
+              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind = 'r'
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+               AND n.nspname !~ '^pg_(toast|temp)'
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+             ORDER BY 1, 2""")) {
+      tables.add(new TableName(row.getString(0), row.getString(1)));
     }
     return tables;
   }
 
   private static void compareTables(
-      Baseline baseline, Map<TableName, Long> live, List<Finding> findings) {
+      Baseline baseline, Set<TableName> live, List<Finding> findings) {
     Set<TableName> inBackup = new LinkedHashSet<>();
     for (Manifest.Table t : baseline.manifest().tables()) {
       TableName name = new TableName(t.schema(), t.name());
       inBackup.add(name);
-      if (!live.containsKey(name)) {
+      if (!live.contains(name)) {
         findings.add(
             new Finding(
                 "tables",
@@ -176,7 +194,7 @@ public class DatabaseChecks {
                     + " row(s)"));
       }
     }
-    for (TableName name : live.keySet()) {
+    for (TableName name : live) {
       if (!inBackup.contains(name)) {
         findings.add(
             new Finding(
@@ -189,7 +207,7 @@ public class DatabaseChecks {
   }
 
   private static void compareColumns(
-      Session s, Baseline baseline, Map<TableName, Long> live, List<Finding> findings) {
+      Session s, Baseline baseline, Set<TableName> live, List<Finding> findings) {
     if (baseline.columns().isEmpty()) {
       findings.add(
           Finding.of(
@@ -220,7 +238,7 @@ public class DatabaseChecks {
     }
     for (var entry : baseline.columns().get().entrySet()) {
       TableName table = entry.getKey();
-      if (!live.containsKey(table)) {
+      if (!live.contains(table)) {
         continue; // reported as a missing table
       }
       List<String> now = liveColumns.getOrDefault(table, List.of());
@@ -260,14 +278,10 @@ public class DatabaseChecks {
   }
 
   private static void compareRows(
-      Session s,
-      Baseline baseline,
-      Map<TableName, Long> live,
-      double threshold,
-      List<Finding> findings) {
+      Session s, Baseline baseline, Set<TableName> live, double threshold, List<Finding> findings) {
     for (Manifest.Table t : baseline.manifest().tables()) {
       TableName name = new TableName(t.schema(), t.name());
-      if (!live.containsKey(name)) {
+      if (!live.contains(name)) {
         continue;
       }
       long now;
