@@ -146,11 +146,13 @@ public final class VerifyCommand implements Callable<Integer> {
       b.append("; checksum ").append(v.path("checksumOk").asBoolean() ? "ok" : "MISMATCH");
     }
     JsonNode d = v.path("drill");
-    if (d.isObject()) {
-      b.append("; drill: ")
-          .append(d.path("restored").asBoolean() ? "restored" : "NOT restored")
-          .append(", row counts ")
-          .append(d.path("rowCountsMatch").asBoolean() ? "match" : "DIFFER");
+    if (d.isObject() && !d.path("restored").isBoolean()) {
+      b.append("; drill: not done yet");
+    } else if (d.isObject()) {
+      b.append("; drill: ").append(d.path("restored").asBoolean() ? "restored" : "NOT restored");
+      if (d.path("rowCountsMatch").isBoolean()) {
+        b.append(", row counts ").append(d.path("rowCountsMatch").asBoolean() ? "match" : "DIFFER");
+      }
       if (d.path("durationMillis").isNumber()) {
         b.append(" (")
             .append(Units.duration(Duration.ofMillis(d.path("durationMillis").asLong())))
