@@ -140,6 +140,16 @@ class KubernetesManifestsTest {
               .path("prometheus.io/path")
               .asText(),
           at + ": no Prometheus scrape annotations");
+      assertEquals(
+          String.valueOf(service.getValue()),
+          deployment
+              .path("spec")
+              .path("template")
+              .path("metadata")
+              .path("annotations")
+              .path("prometheus.io/port")
+              .asText(),
+          at + ": Prometheus scrapes the HTTP port");
       JsonNode svc = find(rendered, "Service", service.getKey());
       assertNotNull(svc, at + ": no Service");
       assertEquals(
@@ -198,6 +208,19 @@ class KubernetesManifestsTest {
               .count();
       if (services != SERVICES.size()) {
         problems.add(describe(monitor) + " selects " + services + " of Lifeboat's services");
+      }
+      for (JsonNode endpoint : monitor.path("spec").path("endpoints")) {
+        String port = endpoint.path("port").asText();
+        for (String service : SERVICES.keySet()) {
+          boolean named = false;
+          for (JsonNode p : find(rendered, "Service", service).path("spec").path("ports")) {
+            named |= p.path("name").asText().equals(port);
+          }
+          if (!named) {
+            problems.add(
+                describe(monitor) + " scrapes port " + port + ", which " + service + " lacks");
+          }
+        }
       }
     }
     assertEquals(List.of(), problems, overlay);
