@@ -119,9 +119,10 @@ public final class Lifeboat implements Callable<Integer> {
       names = "--timeout",
       scope = ScopeType.INHERIT,
       paramLabel = "SECONDS",
-      defaultValue = "60",
-      description = "how long one request may take (default ${DEFAULT-VALUE})")
-  int timeoutSeconds;
+      description =
+          "how long one request may take (default 30; 900 for a check or a restore plan, which"
+              + " answer when done)")
+  Integer timeoutSeconds;
 
   private final Io io;
   private ApiClient api;
@@ -241,10 +242,15 @@ public final class Lifeboat implements Callable<Integer> {
       urls.put(Service.RESTORE, url(Service.RESTORE, restoreUrl));
       urls.put(Service.HEALTH, url(Service.HEALTH, healthUrl));
       urls.put(Service.AUDIT, url(Service.AUDIT, auditUrl));
-      if (timeoutSeconds < 1) {
+      if (timeoutSeconds != null && timeoutSeconds < 1) {
         throw new CliException(ExitCodes.USAGE, "--timeout must be at least 1 second");
       }
-      api = new ApiClient(urls, this::token, Duration.ofSeconds(timeoutSeconds));
+      api =
+          new ApiClient(
+              urls,
+              this::token,
+              Duration.ofSeconds(timeoutSeconds == null ? 30 : timeoutSeconds),
+              Duration.ofSeconds(timeoutSeconds == null ? 900 : timeoutSeconds));
     }
     return api;
   }

@@ -23,6 +23,7 @@ public final class CliRun {
   private final Map<String, String> env = new HashMap<>();
   private Function<String, String> answers = question -> null;
   private Clock clock = Clock.systemUTC();
+  private boolean terminal;
 
   public CliRun env(String name, String value) {
     env.put(name, value);
@@ -32,6 +33,12 @@ public final class CliRun {
   /** How the user answers a prompt, given its text; null is the end of input. */
   public CliRun answers(Function<String, String> answers) {
     this.answers = answers;
+    return this;
+  }
+
+  /** Whether stderr is to look like a terminal (progress bars) or not (plain lines). */
+  public CliRun terminal(boolean terminal) {
+    this.terminal = terminal;
     return this;
   }
 
@@ -56,7 +63,7 @@ public final class CliRun {
               errStream.println(answer == null ? "<end of input>" : answer);
               return answer;
             },
-            false,
+            terminal,
             Map.copyOf(env),
             clock);
     int code = Lifeboat.run(io, args);

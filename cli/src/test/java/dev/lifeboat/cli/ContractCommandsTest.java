@@ -237,6 +237,66 @@ class ContractCommandsTest {
         .formatted(seq, seq, seq);
   }
 
+  private static String backup(String status, String progress) {
+    return """
+        {"backupId":"bk_20260102T150000Z_0000000a","database":"app","status":"%s",
+         "dumpBytes":104857600,"sizeBytes":26214400,"compression":"zstd","sha256":"ab","tables":[]%s}"""
+        .formatted(status, progress == null ? "" : ",\"progress\":" + progress);
+  }
+
+  @Test
+  void onATerminalBackupWaitDrawsABarAgainstThePreviousBackupsSize() {
+    stub.on(
+        "POST /api/v1/backups",
+        Answer.json(
+            202, "{\"backupId\":\"bk_20260102T150000Z_0000000a\",\"status\":\"REQUESTED\"}"));
+    stub.on(
+        "GET /api/v1/backups?database=app&limit=10",
+        Answer.json(
+            200,
+            "[{\"backupId\":\"bk_20260101T020000Z_00000003\",\"status\":\"COMPLETED\","
+                + "\"dumpBytes\":209715200}]"));
+    stub.on(
+        "GET /api/v1/backups/bk_20260102T150000Z_0000000a",
+        List.of(
+            Answer.json(
+                200,
+                backup(
+                    "RUNNING",
+                    "{\"bytesDumped\":104857600,\"bytesStored\":20971520,\"bytesPerSecond\":43200000}")),
+            Answer.json(200, backup("COMPLETED", null))));
+
+    var result = cli().terminal(true).run("backup", "app", "--wait", "--poll-interval=50");
+
+    assertEquals(0, result.exitCode(), result.toString());
+    assertTrue(
+        result
+            .err()
+            .startsWith(
+                "\rbk_20260102T150000Z_0000000a  [============>           ]  50%  100 MiB dumped"
+                    + "  20.0 MiB stored  41.2 MiB/s  0s"),
+        result.err());
+    assertTrue(
+        result
+            .err()
+            .replaceAll(" +\n", "\n") // spaces over what the longer line before left
+            .endsWith(
+                "\rbk_20260102T150000Z_0000000a  [========================] 100%  100 MiB dumped"
+                    + "  25.0 MiB stored  COMPLETED  0s\n"),
+        result.err());
+    assertTrue(result.out().startsWith("backup bk_20260102T150000Z_0000000a of app: COMPLETED"));
+  }
+
+  @Test
+  void aServiceThatDoesNotAnswerInTimeIsUnreachable() {
+    stub.on("GET /api/v1/backups", Answer.json(200, "[]").delayed(3000));
+    var result = cli().run("backups", "--timeout", "1");
+    assertEquals(ExitCodes.UNREACHABLE, result.exitCode(), result.toString());
+    assertEquals(
+        "error: backup-service at " + stub.url() + " did not answer within 1 s (--timeout)\n",
+        result.err());
+  }
+
   @Test
   void aRestoreConfirmedWithYesThatFailsExitsOneWithItsStepAndReason() {
     stub.on(

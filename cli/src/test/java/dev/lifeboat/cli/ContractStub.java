@@ -7,9 +7,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -17,8 +19,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * contract (and errors) without the services. The ITs run the CLI against the real services.
  */
 public final class ContractStub implements AutoCloseable {
-  /** A canned answer. */
-  public record Answer(int status, String contentType, String body, Map<String, String> headers) {
+  /** A canned answer, sent after {@code delayMillis}. */
+  public record Answer(
+      int status, String contentType, String body, Map<String, String> headers, long delayMillis) {
+    public Answer(int status, String contentType, String body, Map<String, String> headers) {
+      this(status, contentType, body, headers, 0);
+    }
+
+    public Answer delayed(long millis) {
+      return new Answer(status, contentType, body, headers, millis);
+    }
+
     public static Answer json(int status, String body) {
       return new Answer(status, "application/json", body, Map.of());
     }
@@ -33,7 +44,7 @@ public final class ContractStub implements AutoCloseable {
       String method, String uri, String body, Map<String, List<String>> headers) {}
 
   private final HttpServer server;
-  private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final Map<String, Deque<Answer>> answers = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
 
   public ContractStub() {
@@ -52,8 +63,23 @@ public final class ContractStub implements AutoCloseable {
 
   /** Answers {@code METHOD /path?query} (the query as sent, or left out to match any query). */
   public ContractStub on(String methodAndPath, Answer answer) {
-    answers.put(methodAndPath, answer);
+    return on(methodAndPath, List.of(answer));
+  }
+
+  /** Answers with each in turn, then with the last one for good (a backup that runs, then ends). */
+  public ContractStub on(String methodAndPath, List<Answer> inTurn) {
+    answers.put(methodAndPath, new ConcurrentLinkedDeque<>(inTurn));
     return this;
+  }
+
+  private Answer next(String key) {
+    Deque<Answer> queue = answers.get(key);
+    if (queue == null) {
+      return null;
+    }
+    synchronized (queue) {
+      return queue.size() > 1 ? queue.pollFirst() : queue.peekFirst();
+    }
   }
 
   public List<Request> requests() {
@@ -65,14 +91,21 @@ public final class ContractStub implements AutoCloseable {
     String method = exchange.getRequestMethod();
     String uri = exchange.getRequestURI().toString();
     requests.add(new Request(method, uri, body, Map.copyOf(exchange.getRequestHeaders())));
-    Answer answer = answers.get(method + " " + uri);
+    Answer answer = next(method + " " + uri);
     if (answer == null) {
-      answer = answers.get(method + " " + exchange.getRequestURI().getPath());
+      answer = next(method + " " + exchange.getRequestURI().getPath());
     }
     if (answer == null) {
       answer =
           Answer.problem(
               404, "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"stub: no " + uri + "\"}");
+    }
+    if (answer.delayMillis() > 0) {
+      try {
+        Thread.sleep(answer.delayMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", answer.contentType());

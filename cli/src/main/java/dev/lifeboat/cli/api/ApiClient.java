@@ -32,12 +32,20 @@ public final class ApiClient {
   private final Map<Service, URI> bases;
   private final Supplier<String> token;
   private final Duration requestTimeout;
+  private final Duration slowRequestTimeout;
 
   /**
    * @param bases each service's base URL, e.g. {@code http://127.0.0.1:8081}
    * @param token asked for at the first request, so that commands needing none never fail for it
+   * @param requestTimeout how long a request may take
+   * @param slowRequestTimeout how long a request that does the work while it waits may take (a
+   *     check of a large database, a restore plan counting its rows)
    */
-  public ApiClient(Map<Service, String> bases, Supplier<String> token, Duration requestTimeout) {
+  public ApiClient(
+      Map<Service, String> bases,
+      Supplier<String> token,
+      Duration requestTimeout,
+      Duration slowRequestTimeout) {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(CONNECT_TIMEOUT)
@@ -47,6 +55,7 @@ public final class ApiClient {
     bases.forEach((service, url) -> this.bases.put(service, base(service, url)));
     this.token = token;
     this.requestTimeout = requestTimeout;
+    this.slowRequestTimeout = slowRequestTimeout;
   }
 
   private static URI base(Service service, String url) {
@@ -77,7 +86,7 @@ public final class ApiClient {
   }
 
   public JsonNode get(Service service, String path) {
-    return send(service, "GET", path, null, Map.of()).body();
+    return send(service, "GET", path, null, Map.of(), requestTimeout).body();
   }
 
   public ApiResponse post(Service service, String path, Object body) {
@@ -86,7 +95,12 @@ public final class ApiClient {
 
   public ApiResponse post(
       Service service, String path, Object body, Map<String, String> extraHeaders) {
-    return send(service, "POST", path, body, extraHeaders);
+    return send(service, "POST", path, body, extraHeaders, requestTimeout);
+  }
+
+  /** A POST whose answer comes when the work is done: it may take {@code slowRequestTimeout}. */
+  public ApiResponse postSlow(Service service, String path, Object body) {
+    return send(service, "POST", path, body, Map.of(), slowRequestTimeout);
   }
 
   /**
@@ -101,7 +115,7 @@ public final class ApiClient {
             .GET();
     extraHeaders.forEach(request::header);
     HttpResponse<Stream<String>> response =
-        exchange(service, request.build(), HttpResponse.BodyHandlers.ofLines());
+        exchange(service, request.build(), HttpResponse.BodyHandlers.ofLines(), null);
     if (response.statusCode() >= 400) {
       String body = String.join("\n", response.body().limit(200).toList());
       throw new ApiException(
@@ -111,10 +125,15 @@ public final class ApiClient {
   }
 
   private ApiResponse send(
-      Service service, String method, String path, Object body, Map<String, String> extraHeaders) {
+      Service service,
+      String method,
+      String path,
+      Object body,
+      Map<String, String> extraHeaders,
+      Duration timeout) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(resolve(service, path))
-            .timeout(requestTimeout)
+            .timeout(timeout)
             .header("Accept", "application/json")
             .header("Authorization", "Bearer " + token.get());
     if (body == null) {
@@ -126,7 +145,7 @@ public final class ApiClient {
     }
     extraHeaders.forEach(request::header);
     HttpResponse<String> response =
-        exchange(service, request.build(), HttpResponse.BodyHandlers.ofString());
+        exchange(service, request.build(), HttpResponse.BodyHandlers.ofString(), timeout);
     String text = response.body();
     if (response.statusCode() >= 400) {
       throw new ApiException(
@@ -152,7 +171,7 @@ public final class ApiClient {
   }
 
   private <T> HttpResponse<T> exchange(
-      Service service, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+      Service service, HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration timeout) {
     try {
       return http.send(request, handler);
     } catch (HttpConnectTimeoutException e) {
@@ -164,8 +183,8 @@ public final class ApiClient {
               + " at "
               + bases.get(service)
               + " did not answer within "
-              + requestTimeout.toSeconds()
-              + " s",
+              + (timeout == null ? "?" : timeout.toSeconds())
+              + " s (--timeout)",
           e);
     } catch (ConnectException e) {
       throw unreachable(service, "connection refused");

@@ -63,7 +63,7 @@ public final class CheckCommand implements Callable<Integer> {
     if (baseline != null) {
       request.put("baselineBackupId", baseline);
     }
-    JsonNode report = api.post(Service.HEALTH, "/api/v1/checks", request).body();
+    JsonNode report = api.postSlow(Service.HEALTH, "/api/v1/checks", request).body();
     // The contract answers with the finished report; should a check ever run asynchronously,
     // follow it by its id until it has a verdict.
     while (!VERDICTS.contains(report.path("status").asText())) {

@@ -198,7 +198,7 @@ public final class RestoreCommand implements Callable<Integer> {
       request.put("safetyBackup", safetyBackup);
     }
     JsonNode plan =
-        api.post(Service.RESTORE, "/api/v1/restores" + (dryRun ? "?dryRun=true" : ""), request)
+        api.postSlow(Service.RESTORE, "/api/v1/restores" + (dryRun ? "?dryRun=true" : ""), request)
             .body();
     Instant now = root.io().clock().instant();
     if (root.json() && (dryRun || planOnly)) {
