@@ -388,6 +388,9 @@ class KubernetesManifestsTest {
       // Recreate: a rollout never runs an old and a new pod side by side (docs/scaling.md).
       assertEquals("Recreate", spec.path("strategy").path("type").asText(), singleton);
     }
+    // Its schedules fire in every replica (docs/scaling.md).
+    assertEquals(
+        1, find(rendered, "Deployment", "health-service").path("spec").path("replicas").asInt());
     assertTrue(
         find(rendered, "Deployment", "audit-service").path("spec").path("replicas").asInt() >= 2);
     for (String service : SERVICES.keySet()) {
@@ -403,6 +406,30 @@ class KubernetesManifestsTest {
     }
     assertNotNull(find(rendered, "PrometheusRule", "lifeboat"));
     assertNotNull(find(rendered, "ConfigMap", "lifeboat-grafana-dashboard"));
+  }
+
+  /** The JVM flags a container runs with are its image's defaults: one set, measured once. */
+  @ParameterizedTest
+  @ValueSource(strings = {"k8s/overlays/dev", "k8s/overlays/production"})
+  void deploymentsRunTheJvmFlagsTheirImagesDefaultTo(String overlay) {
+    List<JsonNode> rendered = Kustomize.build(overlay);
+    for (String service : SERVICES.keySet()) {
+      String deployed = "";
+      for (JsonNode env :
+          podSpec(find(rendered, "Deployment", service)).path("containers").get(0).path("env")) {
+        if (env.path("name").asText().equals("JAVA_OPTS")) {
+          deployed = env.path("value").asText();
+        }
+      }
+      Matcher image =
+          Pattern.compile("JAVA_OPTS=\"([^\"]*)\"")
+              .matcher(Repo.read("docker/Dockerfile." + service));
+      assertTrue(image.find(), service);
+      assertEquals(
+          image.group(1).trim().replaceAll("\\s+", " "),
+          deployed.trim().replaceAll("\\s+", " "),
+          overlay + " " + service);
+    }
   }
 
   @Test
