@@ -278,6 +278,26 @@ class BackupAndRestoreIT {
   }
 
   @Test
+  void aFailedBackupExitsOneWithItsReasonAndStatusSaysSo() throws Exception {
+    var result = cli().run("backup", RunningServices.GHOST, "--wait");
+
+    assertEquals(ExitCodes.FAILED, result.exitCode(), result.toString());
+    String backupId = backupId(result.out());
+    assertTrue(result.out().startsWith("backup " + backupId + " of ghost: FAILED"), result.out());
+    String error = result.err().lines().reduce((a, b) -> b).orElseThrow();
+    assertTrue(error.startsWith("error: backup " + backupId + " failed: "), result.err());
+    assertTrue(error.contains("ghost_missing"), "the reason names what is wrong: " + error);
+    assertEquals(
+        "FAILED", api("backup-service", "/api/v1/backups/" + backupId).path("status").asText());
+
+    var status = cli().run("status", "--database", RunningServices.GHOST);
+    assertEquals(ExitCodes.FAILED, status.exitCode(), status.toString());
+    assertTrue(status.out().contains("! ghost: no completed backup\n"), status.out());
+    assertTrue(
+        status.out().contains("! ghost: the newest backup " + backupId + " FAILED"), status.out());
+  }
+
+  @Test
   void aBadRequestIsOneClearLineAndChangesNothing() throws Exception {
     int before = api("backup-service", "/api/v1/backups?limit=1000").size();
 

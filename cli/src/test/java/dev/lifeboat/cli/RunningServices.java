@@ -36,6 +36,9 @@ final class RunningServices implements AutoCloseable {
   /** Every target database of the ITs; the services know them all from the start. */
   static final List<String> TARGETS = List.of("app", "shop", "ledger", "orders", "billing");
 
+  /** A configured target whose database does not exist. */
+  static final String GHOST = "ghost";
+
   private static RunningServices shared;
 
   /**
@@ -204,6 +207,10 @@ final class RunningServices implements AutoCloseable {
       properties.put("lifeboat.databases." + target + ".username", pg.username());
       properties.put("lifeboat.databases." + target + ".password", pg.password());
     }
+    // A target whose database does not exist: its backups fail, as when a database is gone.
+    properties.put("lifeboat.databases." + GHOST + ".url", pg.url(GHOST + "_missing"));
+    properties.put("lifeboat.databases." + GHOST + ".username", pg.username());
+    properties.put("lifeboat.databases." + GHOST + ".password", pg.password());
     // Small backups still report progress.
     properties.put("lifeboat.backup.progress-bytes", "65536");
     return properties;
