@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -251,7 +252,7 @@ class DatabaseChecksIT {
     String message = report.getString("findings.find { it.check == 'connectivity' }.message");
     assertTrue(message.contains("password authentication failed"), message);
     assertTrue(!message.contains(pg.password()), "no password in the report");
-    assertEquals(null, (Object) report.get("latencyMillis"));
+    assertNull(report.get("latencyMillis"));
   }
 
   private JsonNode checked(String checkId) throws Exception {

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -194,7 +195,7 @@ class VerificationIT {
 
     assertEquals("PASSED", v.getString("status"));
     assertTrue(v.getBoolean("checksumOk"));
-    assertEquals(null, (Object) v.get("drill"));
+    assertNull(v.get("drill"));
     assertEquals(List.of(), v.getList("findings"));
     JsonNode drill = event(id, "dev.lifeboat.backup.verified").path("data").path("drill");
     assertTrue(drill.isNull() || drill.isMissingNode(), drill.toString());

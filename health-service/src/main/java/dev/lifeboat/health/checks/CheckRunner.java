@@ -12,6 +12,7 @@ import dev.lifeboat.health.catalog.CheckReport;
 import dev.lifeboat.health.catalog.CheckRepository;
 import dev.lifeboat.health.metrics.HealthMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,10 +83,24 @@ public class CheckRunner {
    */
   public Request latest(
       String database, String trigger, String correlationId, String triggerEventId, Duration wait) {
-    Optional<Manifest> latest = baselines.latest(database);
     List<Finding> notes = new ArrayList<>();
-    if (latest.isEmpty()) {
-      notes.add(noBaseline(database));
+    Optional<Manifest> latest;
+    try {
+      latest = baselines.latest(database);
+      if (latest.isEmpty()) {
+        notes.add(noBaseline(database));
+      }
+    } catch (UncheckedIOException e) {
+      // The database can still be checked; only the comparison is lost.
+      latest = Optional.empty();
+      notes.add(
+          Finding.of(
+              "baseline",
+              Severity.WARNING,
+              "the backups of "
+                  + database
+                  + " could not be listed, so nothing was compared with one: "
+                  + e.getMessage()));
     }
     return new Request(database, latest, notes, trigger, correlationId, triggerEventId, wait);
   }

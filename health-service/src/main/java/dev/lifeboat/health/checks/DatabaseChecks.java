@@ -57,8 +57,7 @@ public class DatabaseChecks {
     List<Finding> findings = new ArrayList<>();
     PgConnection connection;
     try {
-      connection =
-          PgConnection.connect(vertx, options(target, database)).await().atMost(patience());
+      connection = connect(target, database);
     } catch (RuntimeException e) {
       findings.add(
           Finding.of(
@@ -110,6 +109,11 @@ public class DatabaseChecks {
         // The session ends with the connection either way.
       }
     }
+  }
+
+  /** A session as checks use it: read-only, with statement and lock timeouts. */
+  PgConnection connect(TargetDatabase target, String database) {
+    return PgConnection.connect(vertx, options(target, database)).await().atMost(patience());
   }
 
   private PgConnectOptions options(TargetDatabase target, String database) {

@@ -18,6 +18,7 @@ import dev.lifeboat.health.checks.Finding;
 import dev.lifeboat.health.checks.Severity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,8 +117,8 @@ public class LifecycleEventTriggers {
     String correlationId = event.correlationIdOrId();
     if (event.data() instanceof RestoreEvents.Completed restore) {
       List<Finding> notes = new ArrayList<>();
-      Optional<Manifest> baseline = baselines.find(restore.database(), restore.backupId());
-      if (baseline.isEmpty()) {
+      Optional<Manifest> baseline = find(restore.database(), restore.backupId(), notes);
+      if (baseline.isEmpty() && notes.isEmpty()) {
         notes.add(
             Finding.of(
                 "baseline",
@@ -150,8 +151,8 @@ public class LifecycleEventTriggers {
     List<Finding> notes = new ArrayList<>();
     Optional<Manifest> baseline = Optional.empty();
     if (migration.backupId() != null) {
-      baseline = baselines.find(database, migration.backupId());
-      if (baseline.isEmpty()) {
+      baseline = find(database, migration.backupId(), notes);
+      if (baseline.isEmpty() && notes.isEmpty()) {
         notes.add(
             Finding.of(
                 "baseline",
@@ -163,7 +164,19 @@ public class LifecycleEventTriggers {
       }
     }
     if (baseline.isEmpty()) {
-      baseline = baselines.beforeMigration(database, migration.migration());
+      try {
+        baseline = baselines.beforeMigration(database, migration.migration());
+      } catch (UncheckedIOException e) {
+        notes.add(unreadable(e));
+        return new CheckRunner.Request(
+            database,
+            Optional.empty(),
+            notes,
+            "migration:" + migration.migration(),
+            correlationId,
+            eventId,
+            WAIT);
+      }
     }
     if (baseline.isEmpty()) {
       notes.add(
@@ -184,6 +197,26 @@ public class LifecycleEventTriggers {
         correlationId,
         eventId,
         WAIT);
+  }
+
+  /**
+   * The backup, or empty with a note when the bucket cannot be read: the check still runs and is
+   * still published, so whoever waits for it (restore-service) is not left waiting.
+   */
+  private Optional<Manifest> find(String database, String backupId, List<Finding> notes) {
+    try {
+      return baselines.find(database, backupId);
+    } catch (UncheckedIOException e) {
+      notes.add(unreadable(e));
+      return Optional.empty();
+    }
+  }
+
+  private static Finding unreadable(UncheckedIOException e) {
+    return Finding.of(
+        "baseline",
+        Severity.WARNING,
+        "the backups could not be read, so nothing was compared with one: " + e.getMessage());
   }
 
   private static Uni<Void> ack(Message<byte[]> message) {
