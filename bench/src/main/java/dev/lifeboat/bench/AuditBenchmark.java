@@ -1,0 +1,377 @@
+package dev.lifeboat.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.testsupport.KafkaEndpoint;
+import dev.lifeboat.testsupport.PostgresEndpoint;
+import dev.lifeboat.testsupport.ServiceProcess;
+import dev.lifeboat.testsupport.TestServers;
+import dev.lifeboat.testsupport.Tokens;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Measures audit-service: how many events a second it stores from Kafka into PostgreSQL, and the
+ * delay from publishing an event to seeing it in {@code GET /api/v1/events} at a steady rate. See
+ * {@code bench/README.md} ("audit-service").
+ *
+ * <ol>
+ *   <li>Throughput: {@code bench.audit.events} events (backup.progress, about 330 bytes, keyed by
+ *       20 databases) are put on {@code lifeboat.events} first; then audit-service starts with an
+ *       empty audit schema and drains the topic. The rate is the events divided by the time between
+ *       the first and the last batch's commit ({@code stored_at}), so the service's start is not
+ *       counted.
+ *   <li>Delay: with the service caught up, events are published at {@code bench.audit.rate} a
+ *       second for {@code bench.audit.seconds}, each timed from just before {@code send()} until a
+ *       poller, asking the query API for what follows the last event it saw over and over, first
+ *       sees it. The first second is a warm-up and not counted.
+ * </ol>
+ */
+public final class AuditBenchmark {
+  private static final String CONTROL = "lifeboat_audit_bench";
+  private static final int DATABASES = 20;
+  private static final int POLL_PAUSE_MS = 5;
+
+  private final PostgresEndpoint pg;
+  private final KafkaEndpoint kafka;
+  private final int events;
+  private final int rate;
+  private final int seconds;
+  private final Path repository;
+  private final ObjectMapper json = new ObjectMapper();
+
+  private AuditBenchmark(PostgresEndpoint pg, KafkaEndpoint kafka) {
+    this.pg = pg;
+    this.kafka = kafka;
+    this.events = setting("bench.audit.events", 200_000);
+    this.rate = setting("bench.audit.rate", 1_000);
+    this.seconds = setting("bench.audit.seconds", 30);
+    this.repository = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+  }
+
+  /**
+   * A system property, or the environment variable of the same name upper-cased with {@code _} for
+   * {@code .} ({@code BENCH_AUDIT_EVENTS}): Maven's exec:exec passes the latter to the benchmark's
+   * JVM as it is.
+   */
+  private static int setting(String name, int fallback) {
+    String value = System.getProperty(name);
+    if (value == null) {
+      value = System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_'));
+    }
+    return value == null ? fallback : Integer.parseInt(value.trim());
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("lifeboat.it.infra", System.getProperty("lifeboat.it.infra", "local"));
+    int status = 0;
+    try {
+      new AuditBenchmark(TestServers.postgres(), TestServers.kafka()).run();
+    } catch (Exception | AssertionError e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
+  }
+
+  private void run() throws Exception {
+    Path jar = repository.resolve("audit-service/target/quarkus-app/quarkus-run.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar
+              + " is missing: build audit-service first (./mvnw -q package -DskipTests -pl audit-service)");
+    }
+    pg.dropDatabase(CONTROL);
+    pg.createDatabase(CONTROL);
+    String run = "bench-" + System.currentTimeMillis();
+    String topic = run + ".events";
+
+    System.out.printf("publishing %d events to %s ...%n", events, topic);
+    long publishStart = System.nanoTime();
+    try (KafkaProducer<String, String> producer = producer(16384, 20)) {
+      List<Future<?>> pending = new ArrayList<>();
+      for (int i = 0; i < events; i++) {
+        pending.add(producer.send(record(topic, run, i)));
+        if (pending.size() >= 10_000) {
+          for (Future<?> f : pending) {
+            f.get();
+          }
+          pending.clear();
+        }
+      }
+      for (Future<?> f : pending) {
+        f.get();
+      }
+    }
+    System.out.printf("published in %.1f s%n", (System.nanoTime() - publishStart) / 1e9);
+
+    Path log = TestServers.baseDir().resolve("audit-bench.log");
+    try (ServiceProcess service = start(jar, run, topic, log)) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+      long stored;
+      while ((stored = count()) < events) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "only " + stored + " of " + events + " stored; see " + log);
+        }
+        Thread.sleep(200);
+      }
+      double drainSeconds =
+          pg.queryLong(
+                  CONTROL,
+                  "SELECT (extract(epoch FROM max(stored_at) - min(stored_at)) * 1000000)::bigint"
+                      + " FROM audit.events")
+              / 1e6;
+      long batches = pg.queryLong(CONTROL, "SELECT count(DISTINCT stored_at) FROM audit.events");
+      double throughput = events / drainSeconds;
+      System.out.printf(
+          "stored %d events in %.2f s (%d batches): %.0f events/s%n",
+          events, drainSeconds, batches, throughput);
+
+      Latency latency = latency(service, topic, run);
+      System.out.printf(
+          "delay publish -> visible in the query API at %d/s: median %.1f ms, p99 %.1f ms, max %.1f ms"
+              + " (%d events)%n",
+          rate, latency.median(), latency.p99(), latency.max(), latency.count());
+      write(throughput, drainSeconds, batches, latency, log);
+    }
+  }
+
+  private ServiceProcess start(Path jar, String run, String topic, Path log) {
+    Map<String, String> env = new HashMap<>();
+    env.put("LIFEBOAT_PG_HOST", pg.host());
+    env.put("LIFEBOAT_PG_PORT", Integer.toString(pg.port()));
+    env.put("LIFEBOAT_PG_USER", pg.username());
+    env.put("LIFEBOAT_PG_PASSWORD", pg.password());
+    env.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
+    Map<String, String> properties = new HashMap<>();
+    properties.put("quarkus.datasource.reactive.url", pg.url(CONTROL));
+    properties.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(CONTROL));
+    properties.put("lifeboat.audit.topics.events", topic);
+    properties.put("lifeboat.audit.topics.backup-requests", run + ".backup.requests");
+    properties.put("lifeboat.audit.topics.restore-commands", run + ".restore.commands");
+    properties.put("lifeboat.audit.topics.dead-letters", run + ".dlq");
+    properties.put("mp.messaging.outgoing.audit-out.topic", run + ".audit");
+    properties.put("mp.messaging.outgoing.lifeboat-events.topic", topic);
+    properties.put("mp.messaging.incoming.audit-in.group.id", run);
+    properties.put(
+        "mp.jwt.verify.publickey.location",
+        repository
+            .resolve("test-support/src/main/resources/dev/lifeboat/testsupport/jwt/publicKey.pem")
+            .toString());
+    return ServiceProcess.start(jar, env, properties, log).awaitReady(Duration.ofMinutes(2));
+  }
+
+  private long count() {
+    try {
+      return pg.queryLong(CONTROL, "SELECT count(*) FROM audit.events");
+    } catch (IllegalStateException e) {
+      return 0; // not migrated yet
+    }
+  }
+
+  private static KafkaProducer<String, String> producer(int batchSize, int lingerMs) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(batchSize));
+    props.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs));
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    return new KafkaProducer<>(props);
+  }
+
+  private static ProducerRecord<String, String> record(String topic, String run, int i) {
+    String database = "db" + (i % DATABASES);
+    String value =
+        "{\"specversion\":\"1.0\",\"id\":\""
+            + run
+            + "-"
+            + i
+            + "\",\"source\":\"/lifeboat/backup-service\",\"type\":\"dev.lifeboat.backup.progress\","
+            + "\"subject\":\""
+            + database
+            + "\",\"time\":\"2026-01-02T14:30:22.481Z\",\"datacontenttype\":\"application/json\","
+            + "\"correlationid\":\"deploy-"
+            + (i / 100)
+            + "\",\"data\":{\"backupId\":\"bk_20260102T143022Z_1a2b3c4d\",\"database\":\""
+            + database
+            + "\",\"bytesDumped\":"
+            + (i * 4096L)
+            + ",\"bytesStored\":"
+            + (i * 1024L)
+            + ",\"bytesPerSecond\":52428800}}";
+    return new ProducerRecord<>(topic, database, value);
+  }
+
+  record Latency(int count, double median, double p99, double max) {}
+
+  private Latency latency(ServiceProcess service, String topic, String run) throws Exception {
+    String token = "Bearer " + Tokens.forRoles("bench", "lifeboat-viewer");
+    HttpClient http = HttpClient.newHttpClient();
+    long cursor = pg.queryLong(CONTROL, "SELECT max(auditseq) FROM audit.events");
+    int total = rate * seconds;
+    long[] sentAt = new long[total];
+    long[] seenAt = new long[total];
+    Map<String, Integer> index = new ConcurrentHashMap<>();
+    AtomicBoolean done = new AtomicBoolean();
+    String prefix = run + "-live-";
+    Thread poller =
+        new Thread(
+            () -> {
+              long after = cursor;
+              int seen = 0;
+              while (!done.get() && seen < total) {
+                try {
+                  var response =
+                      http.send(
+                          HttpRequest.newBuilder(
+                                  URI.create(
+                                      service.url() + "/api/v1/events?limit=1000&cursor=" + after))
+                              .header("Authorization", token)
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString());
+                  long now = System.nanoTime();
+                  JsonNode page = json.readTree(response.body()).path("events");
+                  for (JsonNode e : page) {
+                    after = e.path("auditseq").asLong();
+                    Integer i = index.get(e.path("event").path("id").asText());
+                    if (i != null && seenAt[i] == 0) {
+                      seenAt[i] = now;
+                      seen++;
+                    }
+                  }
+                  // A dashboard polling flat out would take a core from the service it measures.
+                  Thread.sleep(POLL_PAUSE_MS);
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+              }
+            },
+            "query-poller");
+    poller.start();
+    System.out.printf("publishing %d events at %d/s ...%n", total, rate);
+    try (KafkaProducer<String, String> producer = producer(16384, 0)) {
+      long start = System.nanoTime();
+      long interval = 1_000_000_000L / rate;
+      for (int i = 0; i < total; i++) {
+        long due = start + i * interval;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        ProducerRecord<String, String> r = record(topic, run + "-live", i);
+        index.put(prefix + i, i);
+        sentAt[i] = System.nanoTime();
+        producer.send(r);
+      }
+      producer.flush();
+    }
+    poller.join(60_000);
+    done.set(true);
+    List<Double> delays = new ArrayList<>();
+    int warmup = rate; // the first second
+    int missing = 0;
+    for (int i = warmup; i < total; i++) {
+      if (seenAt[i] == 0) {
+        missing++;
+      } else {
+        delays.add((seenAt[i] - sentAt[i]) / 1e6);
+      }
+    }
+    if (missing > 0) {
+      throw new IllegalStateException(missing + " events never became visible");
+    }
+    delays.sort(Double::compare);
+    return new Latency(
+        delays.size(),
+        delays.get(delays.size() / 2),
+        delays.get((int) Math.ceil(delays.size() * 0.99) - 1),
+        delays.get(delays.size() - 1));
+  }
+
+  private void write(
+      double throughput, double drainSeconds, long batches, Latency latency, Path log)
+      throws IOException {
+    String report =
+        String.format(
+            Locale.ROOT,
+            """
+            # audit-service benchmark, %s %s
+
+            Machine: %s CPUs (%s), %s; %s. Servers as local processes (PostgreSQL with fsync=off,
+            one KRaft broker, one partition per topic), audit-service from `java -jar` %s.
+
+            | measure | figure | goal |
+            |---|---:|---|
+            | events stored per second, Kafka -> PostgreSQL (%d events, %d batches, %.2f s) | **%.0f** | >= 20 000: %s |
+            | publish -> visible in GET /api/v1/events at %d/s, median | **%.1f ms** | |
+            | same, p99 (%d events after a 1 s warm-up) | **%.1f ms** | < 250 ms: %s |
+            | same, max | %.1f ms | |
+
+            Service log: %s
+            """,
+            LocalDate.now(),
+            LocalTime.now().truncatedTo(ChronoUnit.MINUTES),
+            Runtime.getRuntime().availableProcessors(),
+            firstLine("/proc/cpuinfo", "model name"),
+            firstLine("/proc/meminfo", "MemTotal"),
+            System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+            "with -Xmx256m (test-support's ServiceProcess)",
+            events,
+            batches,
+            drainSeconds,
+            throughput,
+            throughput >= 20_000 ? "met" : "not met",
+            rate,
+            latency.median(),
+            latency.count(),
+            latency.p99(),
+            latency.p99() < 250 ? "met" : "not met",
+            latency.max(),
+            log);
+    Path results = Path.of(System.getProperty("user.dir")).resolve("results");
+    Files.createDirectories(results);
+    Path file = results.resolve(LocalDate.now() + "-audit.md");
+    Files.writeString(file, report);
+    System.out.println(report);
+    System.out.println("written to " + file);
+  }
+
+  private static String firstLine(String file, String field) {
+    try {
+      return Files.readAllLines(Path.of(file)).stream()
+          .filter(line -> line.startsWith(field))
+          .map(line -> line.substring(line.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}
