@@ -229,6 +229,42 @@ class ContractCommandsTest {
         bad.err());
   }
 
+  @Test
+  void followResumesAfterADroppedStreamWithTheLastEventId() {
+    String first =
+        "retry: 10\n: keep-alive\n\nid: 1\ndata: "
+            + entry(1).replace("\n", "")
+            + "\n\nid: 2\ndata: "
+            + entry(2).replace("\n", "")
+            + "\n\n";
+    String second = "id: 3\ndata: " + entry(3).replace("\n", "") + "\n\n";
+    stub.on(
+        "GET /api/v1/events/stream",
+        List.of(
+            new Answer(200, "text/event-stream", first, java.util.Map.of()),
+            new Answer(200, "text/event-stream", second, java.util.Map.of()),
+            Answer.problem(401, "{\"title\":\"Unauthorized\",\"status\":401}")));
+
+    var result = cli().run("events", "--follow", "--since", "now");
+
+    // The third connection is refused: the only way the stub can end a --follow.
+    assertEquals(ExitCodes.AUTH, result.exitCode(), result.toString());
+    List<String> lines = result.out().lines().toList();
+    assertEquals(3, lines.size(), result.out());
+    assertTrue(lines.get(2).contains("bk_20260102T143022Z_00000003"), lines.get(2));
+    List<ContractStub.Request> connections = stub.requests();
+    assertEquals(null, connections.get(0).headers().get("Last-event-id"));
+    assertEquals(List.of("2"), connections.get(1).headers().get("Last-event-id"));
+    assertEquals(List.of("3"), connections.get(2).headers().get("Last-event-id"));
+    assertTrue(
+        result
+            .err()
+            .startsWith(
+                "(following new events; Ctrl-C to stop)\n"
+                    + "(the event stream ended; reconnecting)\n"),
+        result.err());
+  }
+
   private static String entry(int seq) {
     return """
         {"auditseq":%d,"kind":"EVENT","type":"dev.lifeboat.backup.completed","database":"app",

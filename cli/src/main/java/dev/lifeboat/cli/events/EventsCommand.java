@@ -216,7 +216,6 @@ public final class EventsCommand implements Callable<Integer> {
           root.io().err().println("(following new events; Ctrl-C to stop)");
         }
         connectedOnce = true;
-        delay = parser.retryMillis() == null ? 1000 : parser.retryMillis();
         parser.reset();
         Iterator<String> it = lines.iterator();
         while (it.hasNext()) {
@@ -226,8 +225,10 @@ public final class EventsCommand implements Callable<Integer> {
           }
         }
         root.io().err().println("(the event stream ended; reconnecting)");
+        delay = reconnectDelay(parser);
       } catch (UncheckedIOException e) {
         root.io().err().println("(the event stream broke: " + e.getMessage() + "; reconnecting)");
+        delay = reconnectDelay(parser);
       } catch (CliException e) {
         if (!connectedOnce || e.exitCode() != ExitCodes.UNREACHABLE) {
           throw e;
@@ -237,6 +238,11 @@ public final class EventsCommand implements Callable<Integer> {
       }
       Lifeboat.pause(Duration.ofMillis(delay));
     }
+  }
+
+  /** The server's {@code retry:} if it sent one, else a second. */
+  private static long reconnectDelay(SseParser parser) {
+    return parser.retryMillis() == null ? 1000 : parser.retryMillis();
   }
 
   private void handle(SseParser.Event event, String fullType) {
