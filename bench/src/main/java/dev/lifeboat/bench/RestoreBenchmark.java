@@ -1,0 +1,438 @@
+package dev.lifeboat.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.bench.measure.Medians;
+import dev.lifeboat.bench.tools.EarlierRuns;
+import dev.lifeboat.bench.tools.PostgresTools;
+import dev.lifeboat.testsupport.KafkaEndpoint;
+import dev.lifeboat.testsupport.PostgresEndpoint;
+import dev.lifeboat.testsupport.S3Endpoint;
+import dev.lifeboat.testsupport.S3Resource;
+import dev.lifeboat.testsupport.ServiceProcess;
+import dev.lifeboat.testsupport.TestServers;
+import dev.lifeboat.testsupport.Tokens;
+import io.minio.GetObjectArgs;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Measures restore-service against plain {@code pg_restore}: the time to restore a pgbench database
+ * through a confirmed SWAP restore (from the bucket, with checksum and row verification), the time
+ * of {@code pg_restore} from a local file of the same dump, and the downtime of the swap: how long
+ * the target refuses connections while a client connects in a tight loop. See {@code
+ * bench/README.md}.
+ */
+public final class RestoreBenchmark {
+  private static final String DATABASE = "restorebench";
+  private static final Duration TIMEOUT = Duration.ofMinutes(30);
+
+  private final PostgresEndpoint pg;
+  private final KafkaEndpoint kafka;
+  private final S3Endpoint s3;
+  private final PostgresTools tools;
+  private final Path repository;
+  private final Path workDir;
+  private final Path resultsDir;
+  private final int scale;
+  private final int repetitions;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+
+  private RestoreBenchmark(PostgresEndpoint pg, KafkaEndpoint kafka, S3Endpoint s3) {
+    this.pg = pg;
+    this.kafka = kafka;
+    this.s3 = s3;
+    this.tools = new PostgresTools(pg);
+    Path base = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    // The checkout whose services run; by default the parent of bench/, the working directory.
+    this.repository = Path.of(System.getProperty("bench.repository", base.getParent().toString()));
+    this.workDir = base.resolve("target/bench-restore");
+    this.resultsDir = base.resolve("results");
+    this.scale = Integer.parseInt(System.getProperty("bench.restoreScale", "10"));
+    this.repetitions = Integer.parseInt(System.getProperty("bench.repetitions", "3"));
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("lifeboat.it.infra", System.getProperty("lifeboat.it.infra", "local"));
+    int status = 0;
+    try {
+      long started = System.currentTimeMillis();
+      var benchmark =
+          new RestoreBenchmark(TestServers.postgres(), TestServers.kafka(), TestServers.s3());
+      EarlierRuns.remove(TestServers.baseDir(), started);
+      benchmark.run();
+    } catch (Exception | AssertionError e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
+  }
+
+  private void run() throws Exception {
+    Files.createDirectories(workDir);
+    s3.createBucket(S3Resource.DEFAULT_BUCKET);
+    pg.createDatabase("lifeboat");
+    pg.createDatabase(DATABASE);
+    log("creating %s: pgbench -i -s %d", DATABASE, scale);
+    tools.program("pgbench", "-i", "-q", "-s", Integer.toString(scale), DATABASE);
+    long databaseBytes = pg.queryLong(DATABASE, "SELECT pg_database_size(current_database())");
+
+    String backupId;
+    long storedBytes;
+    try (ServiceProcess backups = service("backup-service")) {
+      backupId = backup(backups);
+      JsonNode manifest = getJson(backups.url() + "/api/v1/backups/" + backupId, "lifeboat-viewer");
+      storedBytes = manifest.path("sizeBytes").asLong();
+      log("backup %s: %d bytes stored", backupId, storedBytes);
+    }
+
+    // The same dump as a local file, for plain pg_restore: what a runbook would have at hand.
+    Path stored = workDir.resolve("dump.zst");
+    Path local = workDir.resolve("dump.custom");
+    try (InputStream in =
+        s3.client()
+            .getObject(
+                GetObjectArgs.builder()
+                    .bucket(S3Resource.DEFAULT_BUCKET)
+                    .object(DATABASE + "/" + backupId + "/dump")
+                    .build())) {
+      Files.copy(in, stored, StandardCopyOption.REPLACE_EXISTING);
+    }
+    tools.shell("zstd -q -d -f -o '" + local + "' '" + stored + "'");
+
+    List<Long> plain = new ArrayList<>();
+    List<Long> plainParallel = new ArrayList<>();
+    List<Long> lifeboat = new ArrayList<>();
+    List<Long> downtime = new ArrayList<>();
+    List<Long> failedConnects = new ArrayList<>();
+    List<Long> connectMillis = new ArrayList<>();
+    try (ServiceProcess restores = service("restore-service")) {
+      for (int run = 1; run <= repetitions; run++) {
+        plain.add(plainRestore(local, "--exit-on-error", "--single-transaction"));
+        log("run %d: pg_restore %d ms", run, plain.get(plain.size() - 1));
+        plainParallel.add(plainRestore(local, "--exit-on-error", "--jobs=2"));
+        log("run %d: pg_restore -j 2 %d ms", run, plainParallel.get(plainParallel.size() - 1));
+        var swap = swapRestore(restores, backupId);
+        lifeboat.add(swap.millis());
+        downtime.add(swap.downtimeMillis());
+        failedConnects.add(swap.failedConnects());
+        connectMillis.add(swap.millis() / Math.max(1, swap.connects()));
+        log(
+            "run %d: Lifeboat SWAP %d ms, target unavailable for %d ms (%d refused connects of %d)",
+            run, swap.millis(), swap.downtimeMillis(), swap.failedConnects(), swap.connects());
+      }
+    }
+    String report =
+        report(
+            databaseBytes,
+            storedBytes,
+            Files.size(local),
+            plain,
+            plainParallel,
+            lifeboat,
+            downtime,
+            failedConnects,
+            connectMillis);
+    System.out.println();
+    System.out.println(report);
+    Files.createDirectories(resultsDir);
+    Path written = resultsDir.resolve(LocalDate.now() + "-restore-scale-" + scale + ".md");
+    Files.writeString(written, report);
+    log("written to %s", written);
+  }
+
+  private ServiceProcess service(String name) {
+    Map<String, String> env = new HashMap<>();
+    env.put("LIFEBOAT_PG_HOST", pg.host());
+    env.put("LIFEBOAT_PG_PORT", Integer.toString(pg.port()));
+    env.put("LIFEBOAT_PG_USER", pg.username());
+    env.put("LIFEBOAT_PG_PASSWORD", pg.password());
+    env.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
+    env.put("LIFEBOAT_S3_ENDPOINT", s3.url());
+    env.put("LIFEBOAT_S3_ACCESS_KEY", s3.accessKey());
+    env.put("LIFEBOAT_S3_SECRET_KEY", s3.secretKey());
+    env.put("LIFEBOAT_S3_BUCKET", S3Resource.DEFAULT_BUCKET);
+    Map<String, String> properties = new HashMap<>();
+    properties.put("lifeboat.databases." + DATABASE + ".url", pg.url(DATABASE));
+    properties.put("lifeboat.databases." + DATABASE + ".username", pg.username());
+    properties.put("lifeboat.databases." + DATABASE + ".password", pg.password());
+    properties.put("lifeboat.postgres.bin-dir", pg.clientBinDir().toString());
+    properties.put(
+        "mp.jwt.verify.publickey.location",
+        repository
+            .resolve("test-support/src/main/resources/dev/lifeboat/testsupport/jwt/publicKey.pem")
+            .toString());
+    properties.put("lifeboat.restore.undo.keep-last", "10");
+    return ServiceProcess.start(
+            copyOf(name).resolve("quarkus-run.jar"),
+            env,
+            properties,
+            workDir.resolve(name + ".log"))
+        .awaitReady(Duration.ofMinutes(2));
+  }
+
+  /**
+   * A copy of the service's application to run: a rebuild during the run would otherwise pull its
+   * jars from under it.
+   */
+  private Path copyOf(String name) {
+    Path from = repository.resolve(name + "/target/quarkus-app");
+    Path to = workDir.resolve(name + "-app");
+    if (!Files.isRegularFile(from.resolve("quarkus-run.jar"))) {
+      throw new IllegalStateException(from + " is missing: build " + name + " first");
+    }
+    try {
+      if (Files.exists(to)) {
+        try (var old = Files.walk(to)) {
+          for (Path path : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(path);
+          }
+        }
+      }
+      try (var files = Files.walk(from)) {
+        for (Path source : files.toList()) {
+          Files.copy(source, to.resolve(from.relativize(source).toString()));
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("could not copy " + from, e);
+    }
+    return to;
+  }
+
+  private String backup(ServiceProcess backups) throws Exception {
+    JsonNode accepted =
+        send(
+            HttpRequest.newBuilder(URI.create(backups.url() + "/api/v1/backups"))
+                .header("Authorization", "Bearer " + Tokens.forRoles("bench", "lifeboat-pipeline"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"database\":\"" + DATABASE + "\",\"reason\":\"restore benchmark\"}")),
+            202);
+    String backupId = accepted.path("backupId").asText();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      String status =
+          getJson(backups.url() + "/api/v1/backups/" + backupId, "lifeboat-viewer")
+              .path("status")
+              .asText();
+      if ("COMPLETED".equals(status)) {
+        return backupId;
+      }
+      if ("FAILED".equals(status)) {
+        throw new IllegalStateException("backup " + backupId + " failed");
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("backup " + backupId + " did not complete in time");
+  }
+
+  private long plainRestore(Path dump, String... options) {
+    String database = DATABASE + "_plain";
+    pg.dropDatabase(database);
+    pg.createDatabase(database);
+    List<String> args = new ArrayList<>(List.of("--dbname=" + database));
+    args.addAll(List.of(options));
+    args.add(dump.toString());
+    long millis = tools.program("pg_restore", args.toArray(String[]::new)).toMillis();
+    pg.dropDatabase(database);
+    return millis;
+  }
+
+  private record Swap(long millis, long downtimeMillis, long failedConnects, long connects) {}
+
+  private Swap swapRestore(ServiceProcess restores, String backupId) throws Exception {
+    String responder = "lifeboat-responder";
+    JsonNode plan =
+        send(
+            HttpRequest.newBuilder(URI.create(restores.url() + "/api/v1/restores"))
+                .header("Authorization", "Bearer " + Tokens.forRoles("bench", responder))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"backupId\":\"" + backupId + "\",\"database\":\"" + DATABASE + "\"}")),
+            201);
+    String restoreId = plan.path("restoreId").asText();
+    var poller = new ConnectPoller();
+    Thread polling = new Thread(poller, "connect-poller");
+    polling.start();
+    long started = System.nanoTime();
+    send(
+        HttpRequest.newBuilder(
+                URI.create(restores.url() + "/api/v1/restores/" + restoreId + "/confirm"))
+            .header("Authorization", "Bearer " + Tokens.forRoles("bench", responder))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"confirmationCode\":\"" + plan.path("confirmationCode").asText() + "\"}")),
+        202);
+    long deadline = started + TIMEOUT.toNanos();
+    String status = "";
+    while (System.nanoTime() < deadline) {
+      status =
+          getJson(restores.url() + "/api/v1/restores/" + restoreId, "lifeboat-viewer")
+              .path("status")
+              .asText();
+      if (status.equals("COMPLETED") || status.equals("FAILED")) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    poller.stop.set(true);
+    polling.join();
+    if (!status.equals("COMPLETED")) {
+      throw new IllegalStateException("restore " + restoreId + " ended " + status);
+    }
+    pg.dropDatabase(DATABASE + "_pre_" + restoreId);
+    return new Swap(millis, poller.longestOutageMillis(), poller.failed, poller.attempts);
+  }
+
+  /**
+   * A client that connects to the target and runs {@code SELECT 1} again and again; the outage is
+   * the longest time from the last success before failed attempts to the first success after.
+   */
+  private final class ConnectPoller implements Runnable {
+    final AtomicBoolean stop = new AtomicBoolean();
+    long attempts;
+    long failed;
+    private long lastSuccess = System.nanoTime();
+    private boolean failing;
+    private long longestNanos;
+
+    @Override
+    public void run() {
+      Properties props = new Properties();
+      props.setProperty("user", pg.username());
+      props.setProperty("password", pg.password());
+      props.setProperty("connectTimeout", "2");
+      while (!stop.get()) {
+        attempts++;
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DATABASE), props);
+            var s = c.createStatement()) {
+          s.execute("SELECT 1");
+          long now = System.nanoTime();
+          if (failing) {
+            longestNanos = Math.max(longestNanos, now - lastSuccess);
+            failing = false;
+          }
+          lastSuccess = now;
+        } catch (SQLException e) {
+          failed++;
+          failing = true;
+        }
+      }
+    }
+
+    long longestOutageMillis() {
+      return Duration.ofNanos(longestNanos).toMillis();
+    }
+  }
+
+  private JsonNode getJson(String url, String role) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + Tokens.forRoles("bench", role))
+            .GET(),
+        200);
+  }
+
+  private JsonNode send(HttpRequest.Builder request, int expected) throws Exception {
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != expected) {
+      throw new IllegalStateException(
+          request.build().uri() + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return json.readTree(response.body());
+  }
+
+  private String report(
+      long databaseBytes,
+      long storedBytes,
+      long dumpBytes,
+      List<Long> plain,
+      List<Long> plainParallel,
+      List<Long> lifeboat,
+      List<Long> downtime,
+      List<Long> failedConnects,
+      List<Long> connectMillis) {
+    long medianLifeboat = Medians.of(lifeboat.stream().mapToLong(Long::longValue).toArray());
+    long medianPlain = Medians.of(plain.stream().mapToLong(Long::longValue).toArray());
+    long worstDowntime = downtime.stream().mapToLong(Long::longValue).max().orElse(0);
+    return String.format(
+        Locale.ROOT,
+        """
+        # Restore benchmark, %s
+
+        pgbench scale %d: database %d MB, dump %d MB (custom format, uncompressed), %d kB stored
+        (zstd). %d runs of each method, interleaved. %s
+
+        | method | what is timed | runs (ms) | median |
+        |---|---|---|---|
+        | pg_restore | `pg_restore --single-transaction` of the dump from a local file into an empty database | %s | %.1f s |
+        | pg_restore -j 2 | the same with two jobs (possible from a file, not from a stream) | %s | %.1f s |
+        | Lifeboat SWAP | confirm → `COMPLETED`: checksum of the stored object, streamed restore into a scratch database, row verification, swap | %s | %.1f s |
+
+        Lifeboat / pg_restore: %.2f×.
+
+        SWAP downtime (a client connecting and running `SELECT 1` in a tight loop during the restore;
+        the longest time from its last success before refused connects to its first success after):
+        %s ms per run (refused connects: %s); worst %d ms. Goal: under 1 s — %s. One connect and
+        `SELECT 1` took %s ms on average per run: the resolution of the measure (a run with no
+        refused connect had a swap shorter than one connect).
+        """,
+        LocalDate.now(),
+        scale,
+        databaseBytes / 1_000_000,
+        dumpBytes / 1_000_000,
+        storedBytes / 1_000,
+        repetitions,
+        scale < 100 || repetitions < 3
+            ? "**Smoke-scale run on a shared 2-core machine: the figures show the shape, not a"
+                + " verdict.**"
+            : "",
+        plain,
+        medianPlain / 1000.0,
+        plainParallel,
+        Medians.of(plainParallel.stream().mapToLong(Long::longValue).toArray()) / 1000.0,
+        lifeboat,
+        medianLifeboat / 1000.0,
+        medianLifeboat / (double) Math.max(1, medianPlain),
+        downtime,
+        failedConnects,
+        worstDowntime,
+        worstDowntime < 1000 ? "met" : "NOT met",
+        connectMillis);
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.println(
+        "[bench "
+            + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
+            + "] "
+            + format.formatted(args));
+  }
+}
