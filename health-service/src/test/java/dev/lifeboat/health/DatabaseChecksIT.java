@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
+import dev.lifeboat.health.checks.DatabaseLocks;
 import dev.lifeboat.testsupport.KafkaResource;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.PostgresResource;
@@ -25,6 +26,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +53,8 @@ class DatabaseChecksIT {
   private final ObjectMapper json = new ObjectMapper();
   private TopicRecorder events;
   private Manifest baseline;
+
+  @Inject DatabaseLocks locks;
 
   @BeforeEach
   void shopWithABackup() throws Exception {
@@ -253,6 +257,17 @@ class DatabaseChecksIT {
     assertTrue(message.contains("password authentication failed"), message);
     assertTrue(!message.contains(pg.password()), "no password in the report");
     assertNull(report.get("latencyMillis"));
+  }
+
+  @Test
+  void aSecondCheckOfTheSameDatabaseIsRefusedWhileOneRuns() {
+    assertTrue(locks.acquire("shop", Duration.ZERO), "as a running check does");
+    try {
+      rejected("{\"database\":\"shop\"}", 409, "a check of shop is already running");
+    } finally {
+      locks.release("shop");
+    }
+    check("{\"database\":\"shop\"}");
   }
 
   private JsonNode checked(String checkId) throws Exception {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
+import dev.lifeboat.health.checks.DatabaseLocks;
 import dev.lifeboat.testsupport.KafkaResource;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.PostgresResource;
@@ -20,6 +21,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -46,6 +48,8 @@ class EventTriggersIT {
   private final PostgresEndpoint pg = TestServers.postgres();
   private final ObjectMapper json = new ObjectMapper();
   private TopicRecorder events;
+
+  @Inject DatabaseLocks locks;
 
   @BeforeEach
   void shop() throws Exception {
@@ -147,6 +151,31 @@ class EventTriggersIT {
         pg.queryLong(
             "lifeboat_health",
             "SELECT count(*) FROM health.checks WHERE correlation_id = '" + correlationId + "'"));
+  }
+
+  @Test
+  void aTriggeredCheckWaitsForTheRunningCheckOfItsDatabase() throws Exception {
+    String correlationId = "restore-" + UUID.randomUUID();
+    assertTrue(locks.acquire("shop", Duration.ZERO), "as a running check does");
+    try {
+      publish(
+          UUID.randomUUID().toString(),
+          "dev.lifeboat.restore.completed",
+          correlationId,
+          "{\"restoreId\":\"rs_20260102T143022Z_0000abcd\",\"backupId\":\"bk_20260102T143022Z_0000abcd\","
+              + "\"database\":\"shop\",\"durationMillis\":1}");
+      Thread.sleep(3000);
+      assertEquals(
+          0,
+          pg.queryLong(
+              "lifeboat_health",
+              "SELECT count(*) FROM health.checks WHERE correlation_id = '" + correlationId + "'"),
+          "no second check of shop while one runs");
+    } finally {
+      locks.release("shop");
+    }
+    JsonNode event = checked(correlationId);
+    assertEquals("DEGRADED", event.path("data").path("status").asText(), "its backup is gone");
   }
 
   @Test
