@@ -41,6 +41,7 @@ class RestoreLockIT {
   private final KafkaEndpoint kafka = TestServers.kafka();
 
   @Test
+  @SuppressWarnings("try") // the resource is held, not used: a running service, a held lock
   void aBackupWaitsForARunningRestoreOfItsDatabase() throws Exception {
     ShopDatabase.create(pg, "app");
     var target =

@@ -112,6 +112,7 @@ class RestoreCrashIT {
   }
 
   @Test
+  @SuppressWarnings("try") // the resource is held, not used: a running service, a held lock
   void aRestoreInterruptedByACrashLeavesTheTargetAloneAndCompletesOnceAfterRestart()
       throws Exception {
     s3.createBucket(S3Resource.DEFAULT_BUCKET);

@@ -548,6 +548,7 @@ class RestoreModesIT {
   }
 
   @Test
+  @SuppressWarnings("try") // the resource is held, not used: a running service, a held lock
   void aRestoreWaitsForARunningBackupOfItsDatabase() throws Exception {
     badMigration();
     Map<String, String> broken = checksums("shop");

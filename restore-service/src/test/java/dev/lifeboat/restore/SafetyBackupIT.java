@@ -102,6 +102,7 @@ class SafetyBackupIT {
   }
 
   @Test
+  @SuppressWarnings("try") // the resource is held, not used: a running service, a held lock
   void anInPlaceRestoreWaitsForARealSafetyBackupThenRestores() throws Exception {
     pg.execute("lifeboat_restore", "DELETE FROM restore.restores");
     pg.dropDatabase("shop");

@@ -95,7 +95,8 @@ public class DumpPipeline {
   public Result run(TargetDatabase target, String objectKey, ProgressListener listener)
       throws SQLException, IOException, StorageException {
     // Shared with other backups, exclusive with a restore of the same database: never both.
-    try (DatabaseLocks.Lease lock = DatabaseLocks.shared(target, config.lockWait());
+    DatabaseLocks.Lease lock = DatabaseLocks.shared(target, config.lockWait());
+    try (lock;
         SnapshotSession snapshot = SnapshotSession.open(target)) {
       binaries.requireCanDump(snapshot.serverVersionNum());
       Instant createdAt = Instant.now();

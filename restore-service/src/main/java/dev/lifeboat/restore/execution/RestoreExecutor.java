@@ -296,7 +296,8 @@ public class RestoreExecutor {
     run.cancellation.check();
     // Backups of this database hold its lock shared: the restore waits for them, and later
     // backups wait for the restore. The safety backup has finished by now.
-    try (DatabaseLocks.Lease lock = lock(run)) {
+    DatabaseLocks.Lease lock = lock(run);
+    try (lock) {
       switch (r.mode()) {
         case SWAP -> swap(run, manifest);
         case NEW_DATABASE -> newDatabase(run, manifest);
