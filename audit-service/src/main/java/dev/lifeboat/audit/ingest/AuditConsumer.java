@@ -12,7 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -74,7 +76,12 @@ public class AuditConsumer {
         batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).orElseThrow();
     List<NewEntry> entries = new ArrayList<>(kafka.count());
     List<Uni<Void>> rejections = new ArrayList<>();
+    Map<String, AuditRepository.Position> positions = new LinkedHashMap<>();
     for (ConsumerRecord<String, byte[]> record : kafka.getRecords()) {
+      positions.merge(
+          record.topic() + "-" + record.partition(),
+          new AuditRepository.Position(record.topic(), record.partition(), record.offset()),
+          (a, b) -> a.offset() >= b.offset() ? a : b);
       Intake intake = reader.read(record);
       if (intake instanceof Intake.Store store) {
         entries.add(store.entry());
@@ -93,13 +100,18 @@ public class AuditConsumer {
             ? Uni.createFrom().voidItem()
             : Uni.join().all(rejections).andFailFast().replaceWithVoid();
     return rejecting
-        .chain(() -> store(entries))
+        .chain(() -> store(entries, List.copyOf(positions.values())))
         .chain(() -> Uni.createFrom().completionStage(batch.ack()));
   }
 
-  private Uni<Void> store(List<NewEntry> entries) {
+  private Uni<Void> store(List<NewEntry> entries, List<AuditRepository.Position> positions) {
     if (entries.isEmpty()) {
-      return Uni.createFrom().voidItem();
+      return repository
+          .markRepublished(positions)
+          .onFailure()
+          .retry()
+          .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30))
+          .indefinitely();
     }
     return repository
         .insert(entries)
@@ -115,7 +127,7 @@ public class AuditConsumer {
             fresh -> {
               stored.increment(fresh.size());
               redelivered.increment(entries.size() - fresh.size());
-              return tail.offer(fresh).chain(() -> republish(entries, fresh));
+              return tail.offer(fresh).chain(() -> republish(entries, fresh, positions));
             });
   }
 
@@ -123,7 +135,8 @@ public class AuditConsumer {
    * Republishes the new rows, and, when some of the batch was stored already, those of them a
    * stopped predecessor stored but did not republish.
    */
-  private Uni<Void> republish(List<NewEntry> entries, List<StoredEntry> fresh) {
+  private Uni<Void> republish(
+      List<NewEntry> entries, List<StoredEntry> fresh, List<AuditRepository.Position> positions) {
     Uni<List<StoredEntry>> leftOver =
         fresh.size() == entries.size()
             ? Uni.createFrom().item(List.of())
@@ -141,7 +154,7 @@ public class AuditConsumer {
           all.sort(java.util.Comparator.comparingLong(StoredEntry::auditseq));
           return republisher
               .publish(all)
-              .chain(() -> repository.markPublished(all))
+              .chain(() -> repository.markRepublished(positions))
               .onFailure()
               .retry()
               .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30))

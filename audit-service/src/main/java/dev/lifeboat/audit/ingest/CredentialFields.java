@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -54,34 +52,6 @@ public final class CredentialFields {
       }
     }
     return false;
-  }
-
-  /** The path of the first credential-named field, e.g. {@code data.labels.dbPassword}. */
-  public static Optional<String> find(JsonNode node) {
-    return find(node, "");
-  }
-
-  private static Optional<String> find(JsonNode node, String path) {
-    if (node.isObject()) {
-      for (Map.Entry<String, JsonNode> field : node.properties()) {
-        String here = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-        if (isCredentialName(field.getKey())) {
-          return Optional.of(here);
-        }
-        Optional<String> below = find(field.getValue(), here);
-        if (below.isPresent()) {
-          return below;
-        }
-      }
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        Optional<String> below = find(node.get(i), path + "[" + i + "]");
-        if (below.isPresent()) {
-          return below;
-        }
-      }
-    }
-    return Optional.empty();
   }
 
   /** Replaces the value of every credential-named field, in place. */

@@ -15,6 +15,7 @@ import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.CloudEventCodec;
 import dev.lifeboat.common.events.EventData;
 import dev.lifeboat.common.events.EventType;
+import dev.lifeboat.common.events.HealthEvents;
 import dev.lifeboat.common.events.InvalidEventException;
 import dev.lifeboat.common.events.MigrationReported;
 import dev.lifeboat.common.events.RestoreEvents;
@@ -76,25 +77,33 @@ public class RecordReader {
     } catch (InvalidEventException e) {
       return commandType.isPresent() ? new Intake.Skip(e.getMessage()) : new Intake.Reject(e);
     }
-    ObjectNode structured;
+    boolean binary = headers.containsKey("ce_specversion");
+    String payload;
+    JsonScan.Findings findings;
     try {
-      structured = structured(record.value(), headers);
+      if (binary) {
+        ObjectNode structured = structured(record.value(), headers);
+        payload = structured.toString();
+        findings = JsonScan.scan(payload.getBytes(StandardCharsets.UTF_8));
+      } else {
+        payload = new String(record.value(), StandardCharsets.UTF_8);
+        findings = JsonScan.scan(record.value());
+      }
     } catch (IOException e) {
       return new Intake.Reject(invalid(event, "message could not be read again: " + e));
     }
-    Optional<String> credential = CredentialFields.find(structured);
-    if (credential.isPresent()) {
+    if (findings.credentialField().isPresent()) {
       return new Intake.Reject(
           invalid(
               event,
-              credential.get()
+              findings.credentialField().get()
                   + " is named like a credential: Lifeboat events never carry secrets, and the"
                   + " audit log does not store them"));
     }
-    if (hasNul(structured)) {
+    if (findings.nul()) {
       return new Intake.Reject(invalid(event, "the event contains a NUL character (\\u0000)"));
     }
-    return new Intake.Store(entry(record, event, structured, headers));
+    return new Intake.Store(entry(record, event, payload));
   }
 
   private CloudEvent<EventData> decodeCommand(
@@ -146,19 +155,7 @@ public class RecordReader {
   }
 
   private NewEntry entry(
-      ConsumerRecord<String, byte[]> record,
-      CloudEvent<EventData> event,
-      ObjectNode structured,
-      Map<String, String> headers) {
-    JsonNode data = structured.path("data");
-    String backupId = text(data, "backupId");
-    if (backupId == null) {
-      backupId = text(data, "baselineBackupId");
-    }
-    String payload =
-        headers.containsKey("ce_specversion")
-            ? structured.toString()
-            : new String(record.value(), StandardCharsets.UTF_8);
+      ConsumerRecord<String, byte[]> record, CloudEvent<EventData> event, String payload) {
     return new NewEntry(
         event.id(),
         Kind.EVENT,
@@ -168,14 +165,66 @@ public class RecordReader {
         event.time() != null ? event.time() : recordTime(record),
         actor(event),
         event.source(),
-        text(data, "migration"),
-        backupId,
+        migrationOf(event.data()),
+        backupIdOf(event.data()),
         record.topic(),
         record.partition(),
         record.offset(),
         null,
         payload,
         record.key());
+  }
+
+  private static String migrationOf(EventData data) {
+    if (data instanceof BackupEvents.Requested r) {
+      return r.migration();
+    }
+    if (data instanceof BackupEvents.Started s) {
+      return s.migration();
+    }
+    if (data instanceof BackupEvents.Completed c) {
+      return c.migration();
+    }
+    if (data instanceof MigrationReported m) {
+      return m.migration();
+    }
+    return null;
+  }
+
+  /** The backup an event concerns; for a check, the backup it compared against. */
+  private static String backupIdOf(EventData data) {
+    if (data instanceof BackupEvents.Requested r) {
+      return r.backupId();
+    } else if (data instanceof BackupEvents.Started s) {
+      return s.backupId();
+    } else if (data instanceof BackupEvents.Progress p) {
+      return p.backupId();
+    } else if (data instanceof BackupEvents.Completed c) {
+      return c.backupId();
+    } else if (data instanceof BackupEvents.Failed f) {
+      return f.backupId();
+    } else if (data instanceof BackupEvents.Pruned p) {
+      return p.backupId();
+    } else if (data instanceof RestoreEvents.Planned p) {
+      return p.backupId();
+    } else if (data instanceof RestoreEvents.Confirmed c) {
+      return c.backupId();
+    } else if (data instanceof RestoreEvents.Started s) {
+      return s.backupId();
+    } else if (data instanceof RestoreEvents.Completed c) {
+      return c.backupId();
+    } else if (data instanceof RestoreEvents.Failed f) {
+      return f.backupId();
+    } else if (data instanceof HealthEvents.Checked c) {
+      return c.baselineBackupId();
+    } else if (data instanceof HealthEvents.BackupVerified v) {
+      return v.backupId();
+    } else if (data instanceof HealthEvents.BackupVerificationFailed v) {
+      return v.backupId();
+    } else if (data instanceof MigrationReported m) {
+      return m.backupId();
+    }
+    return null;
   }
 
   /** Who did it, where the event says. */

@@ -133,25 +133,45 @@ public class AuditRepository {
   }
 
   /**
-   * Of these ids, the stored events not yet republished on {@code lifeboat.audit}: the service
-   * stopped between storing a batch and republishing it, and the batch came again.
+   * Of these ids, the stored events not republished on {@code lifeboat.audit}: those stored from a
+   * record beyond its partition's republished offset. The service stopped between storing a batch
+   * and republishing it, and the batch came again. (A second copy of an event, from a later record,
+   * finds the first copy's row republished already.)
    */
   public Uni<List<StoredEntry>> unpublished(List<String> eventIds) {
     return pool.preparedQuery(
             "SELECT "
                 + COLUMNS
-                + " FROM audit.events WHERE event_id = ANY($1) AND NOT published ORDER BY auditseq")
+                + """
+                 FROM audit.events e
+                WHERE e.event_id = ANY($1)
+                  AND e.source_offset > coalesce(
+                        (SELECT r.source_offset FROM audit.republished r
+                          WHERE r.source_topic = e.source_topic AND r.source_partition = e.source_partition), -1)
+                ORDER BY e.auditseq""")
         .execute(Tuple.tuple().addArrayOfString(eventIds.toArray(String[]::new)))
         .map(AuditRepository::all);
   }
 
-  public Uni<Void> markPublished(List<StoredEntry> entries) {
-    if (entries.isEmpty()) {
+  /** A source partition's records, up to {@code offset}, are all stored and republished. */
+  public record Position(String topic, int partition, long offset) {}
+
+  public Uni<Void> markRepublished(List<Position> positions) {
+    if (positions.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
-    Long[] seqs = entries.stream().map(StoredEntry::auditseq).toArray(Long[]::new);
-    return pool.preparedQuery("UPDATE audit.events SET published = true WHERE auditseq = ANY($1)")
-        .execute(Tuple.tuple().addArrayOfLong(seqs))
+    return pool.preparedQuery(
+            """
+            INSERT INTO audit.republished (source_topic, source_partition, source_offset)
+            SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
+            ON CONFLICT (source_topic, source_partition)
+            DO UPDATE SET source_offset = greatest(republished.source_offset, excluded.source_offset)""")
+        .execute(
+            Tuple.tuple()
+                .addArrayOfString(positions.stream().map(Position::topic).toArray(String[]::new))
+                .addArrayOfInteger(
+                    positions.stream().map(Position::partition).toArray(Integer[]::new))
+                .addArrayOfLong(positions.stream().map(Position::offset).toArray(Long[]::new)))
         .replaceWithVoid();
   }
 
