@@ -2,6 +2,7 @@ package dev.lifeboat.archive.storage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -91,6 +92,19 @@ public class StoredBackups {
       manifest(database, backupId).ifPresent(manifests::add);
     }
     return manifests;
+  }
+
+  /** Whether the bucket answers and exists: for readiness checks. */
+  public boolean reachable() {
+    try {
+      return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  public String bucket() {
+    return bucket;
   }
 
   /** The stored bytes of a backup's dump, streamed. */
