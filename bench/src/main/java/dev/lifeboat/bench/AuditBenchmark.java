@@ -96,7 +96,10 @@ public final class AuditBenchmark {
     System.exit(status);
   }
 
+  private String loadAtStart;
+
   private void run() throws Exception {
+    loadAtStart = loadAverage();
     Path jar = repository.resolve("audit-service/target/quarkus-app/quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -326,6 +329,8 @@ public final class AuditBenchmark {
 
             Machine: %s CPUs (%s), %s; %s. Servers as local processes (PostgreSQL with fsync=off,
             one KRaft broker, one partition per topic), audit-service from `java -jar` %s.
+            Load average (1, 5, 15 min) when the run started: %s; at its end: %s. Other work on the
+            machine takes CPU from everything measured here.
 
             | measure | figure | goal |
             |---|---:|---|
@@ -343,6 +348,8 @@ public final class AuditBenchmark {
             firstLine("/proc/meminfo", "MemTotal"),
             System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
             "with -Xmx256m (test-support's ServiceProcess)",
+            loadAtStart,
+            loadAverage(),
             events,
             batches,
             drainSeconds,
@@ -361,6 +368,15 @@ public final class AuditBenchmark {
     Files.writeString(file, report);
     System.out.println(report);
     System.out.println("written to " + file);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return parts[0] + ", " + parts[1] + ", " + parts[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static String firstLine(String file, String field) {
