@@ -72,19 +72,9 @@ class LauncherIT {
     Shop.badMigration(services.pg, "orders");
     Process restore = launch(env, "restore", backupId);
     var out = drain(restore.getInputStream());
-    // Read stderr until the question, then type the code it shows on stdin.
     InputStream err = restore.getErrorStream();
     ByteArrayOutputStream seen = new ByteArrayOutputStream();
-    String code = null;
-    while (code == null) {
-      int b = err.read();
-      assertTrue(b >= 0, "the launcher ended without asking: " + seen);
-      seen.write(b);
-      Matcher m = CODE.matcher(seen.toString(StandardCharsets.UTF_8));
-      if (m.find() && seen.toString(StandardCharsets.UTF_8).endsWith("cancel: ")) {
-        code = m.group(1);
-      }
-    }
+    String code = awaitQuestion(err, seen);
     try (OutputStream stdin = restore.getOutputStream()) {
       stdin.write(
           (code.toLowerCase(java.util.Locale.ROOT) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -94,6 +84,53 @@ class LauncherIT {
     assertEquals(0, restore.exitValue(), seen + rest.get());
     assertTrue(out.get().contains(" of orders: COMPLETED"), out.get());
     assertEquals(Shop.ORDERS, Shop.orders(services.pg, "orders"));
+  }
+
+  /** Reads stderr until the question for the code, and returns the code it shows. */
+  private static String awaitQuestion(InputStream err, ByteArrayOutputStream seen)
+      throws IOException {
+    while (true) {
+      int b = err.read();
+      assertTrue(b >= 0, "the launcher ended without asking: " + seen);
+      seen.write(b);
+      String text = seen.toString(StandardCharsets.UTF_8);
+      Matcher m = CODE.matcher(text);
+      if (m.find() && text.endsWith("cancel: ")) {
+        return m.group(1);
+      }
+    }
+  }
+
+  @Test
+  void leavingAtTheQuestionCancelsThePlan() throws Exception {
+    Map<String, String> env = services.env(Tokens.forRoles("rita", "lifeboat-responder"));
+    Process backup = launch(env, "backup", "orders", "--wait", "--quiet");
+    var backupOut = drain(backup.getInputStream());
+    drain(backup.getErrorStream());
+    assertTrue(backup.waitFor(120, TimeUnit.SECONDS));
+    String backupId = backupOut.get().strip();
+
+    Process restore = launch(env, "restore", backupId);
+    var out = drain(restore.getInputStream());
+    ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    InputStream err = restore.getErrorStream();
+    awaitQuestion(err, seen);
+    // Ctrl-C: the launcher execs java, so its pid is the JVM's.
+    Process ctrlC = new ProcessBuilder("kill", "-INT", Long.toString(restore.pid())).start();
+    assertEquals(0, ctrlC.waitFor());
+    var rest = drain(err);
+    assertTrue(restore.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(130, restore.exitValue(), seen + rest.get());
+    assertTrue(rest.get().contains(" cancelled)"), seen + rest.get());
+    Matcher planned = Pattern.compile("Restore plan (rs_\\S+)").matcher(out.get());
+    assertTrue(planned.find(), out.get());
+
+    var status =
+        services
+            .cli(Tokens.forRoles("rita", "lifeboat-responder"))
+            .run("restore", planned.group(1), "--json");
+    assertEquals(ExitCodes.FAILED, status.exitCode(), status.toString());
+    assertTrue(status.out().contains("\"status\" : \"CANCELLED\""), status.out());
   }
 
   @Test

@@ -235,7 +235,7 @@ public final class RestoreCommand implements Callable<Integer> {
               + planCode
               + (expires == null ? "" : " (valid until " + Units.time(expires) + ")")
               + "; press Enter to cancel: ";
-      if (!askAndConfirm(restoreId, question)) {
+      if (!askOrCancelOnExit(restoreId, question)) {
         cancelQuietly(restoreId);
         throw new CliException(
             ExitCodes.ABORTED,
@@ -243,6 +243,31 @@ public final class RestoreCommand implements Callable<Integer> {
       }
     }
     return followOrReturn(restoreId);
+  }
+
+  /**
+   * Asks for the code of a plan made by this command; should the user leave with Ctrl-C instead,
+   * the plan is cancelled, so that it does not block other restores of the database until it
+   * expires.
+   */
+  private boolean askOrCancelOnExit(String restoreId, String question) {
+    Thread cancelOnExit =
+        new Thread(
+            () -> {
+              cancelQuietly(restoreId);
+              root.io().err().println("\n(not confirmed: restore " + restoreId + " cancelled)");
+            },
+            "lifeboat-cancel-unconfirmed");
+    Runtime.getRuntime().addShutdownHook(cancelOnExit);
+    try {
+      return askAndConfirm(restoreId, question);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down (Ctrl-C): the hook cancels the plan.
+      }
+    }
   }
 
   /** Asks until a code is accepted (true) or the user gives none (false). */
