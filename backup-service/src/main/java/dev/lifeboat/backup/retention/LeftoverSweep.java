@@ -2,6 +2,7 @@ package dev.lifeboat.backup.retention;
 
 import dev.lifeboat.archive.storage.ObjectKeys;
 import dev.lifeboat.backup.catalog.BackupRepository;
+import dev.lifeboat.backup.catalog.BackupStatus;
 import dev.lifeboat.backup.storage.BackupStore;
 import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.databases.TargetDatabases;
@@ -13,8 +14,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Removes what interrupted backups left in the bucket: a backup's objects without a manifest
- * (which, by definition, is no backup) whose backup is not running, and incomplete multipart
- * uploads. Runs shortly after start-up and then every few hours.
+ * (which, by definition, is no backup) whose backup failed, was deleted or is unknown to the
+ * catalog, and incomplete multipart uploads. Runs shortly after start-up and then every few hours.
  */
 @ApplicationScoped
 public class LeftoverSweep {
@@ -60,14 +61,17 @@ public class LeftoverSweep {
     withObjects.removeAll(withManifest);
     Set<String> removed = new TreeSet<>();
     for (String backupId : withObjects) {
-      boolean running =
+      // Only a failed, deleted or unknown backup leaves leftovers. A running one is being
+      // written; a completed one wrote its manifest after the listing above, so the manifest is
+      // looked for again right before anything is removed.
+      boolean leftover =
           catalog
               .find(backupId)
               .await()
               .indefinitely()
-              .map(b -> !b.status().finished())
-              .orElse(false);
-      if (!running) {
+              .map(b -> b.status() == BackupStatus.FAILED || b.status() == BackupStatus.DELETED)
+              .orElse(true);
+      if (leftover && store.read(ObjectKeys.manifest(database, backupId)).isEmpty()) {
         store.removeLeftovers(ObjectKeys.prefix(database, backupId));
         removed.add(backupId);
         LOG.infof("removed the leftovers of backup %s of %s (no manifest)", backupId, database);
