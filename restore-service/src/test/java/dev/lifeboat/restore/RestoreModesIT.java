@@ -15,6 +15,8 @@ import dev.lifeboat.archive.locks.DatabaseLocks;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.messaging.Topics;
+import dev.lifeboat.restore.plan.TableName;
+import dev.lifeboat.restore.tables.TableSwap;
 import dev.lifeboat.restore.undo.UndoRetention;
 import dev.lifeboat.testsupport.KafkaResource;
 import dev.lifeboat.testsupport.PostgresEndpoint;
@@ -384,6 +386,81 @@ class RestoreModesIT {
             "shop",
             "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'order_items'::regclass"),
         "the foreign key of order_items is back");
+  }
+
+  @Test
+  void aTablesRestoreInterruptedByACrashPutsTheTablesBackAndRunsAgain() throws Exception {
+    badMigration();
+    Map<String, String> broken = checksums("shop");
+    String restoreId =
+        given()
+            .header("Authorization", bearer())
+            .contentType("application/json")
+            .body(
+                "{\"backupId\":\""
+                    + backup.backupId()
+                    + "\",\"database\":\"shop\",\"mode\":\"TABLES\",\"tables\":[\"orders\"],\"safetyBackup\":false}")
+            .post("/api/v1/restores")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("restoreId");
+    // As a crash leaves it: orders renamed aside, order_items' key to it taken off, the set-aside
+    // recorded, the restore running and its command unacknowledged.
+    var target =
+        new TargetDatabase(
+            "shop",
+            pg.host(),
+            pg.port(),
+            "shop",
+            pg.username(),
+            Optional.of(pg.password()),
+            Optional.empty(),
+            7,
+            Optional.empty());
+    var aside =
+        TableSwap.plan(
+            target,
+            List.of(new TableName("public", "orders")),
+            restoreId.substring(restoreId.length() - 8));
+    assertEquals(1, aside.keys().size(), "order_items' foreign key to orders");
+    try (var c = pg.connect("lifeboat_restore");
+        var s =
+            c.prepareStatement(
+                "UPDATE restore.restores SET status = 'RUNNING', set_aside = ?::jsonb WHERE restore_id = ?")) {
+      s.setString(1, json.writeValueAsString(aside));
+      s.setString(2, restoreId);
+      assertEquals(1, s.executeUpdate());
+    }
+    TableSwap.apply(target, aside);
+    assertEquals(
+        1,
+        pg.queryLong(
+            "shop", "SELECT count(*) FROM pg_class WHERE relname LIKE 'orders\\_lbr\\_%'"));
+
+    TestServers.kafka()
+        .send(
+            Topics.RESTORE_COMMANDS,
+            "shop",
+            """
+            {"specversion":"1.0","id":"%s","source":"/lifeboat/restore-service","type":"dev.lifeboat.restore.confirmed",
+             "subject":"shop","correlationid":"%s","data":{"restoreId":"%s","backupId":"%s","database":"shop",
+             "mode":"TABLES","tables":["public.orders"],"safetyBackup":false,"confirmedBy":"rita"}}"""
+                .formatted(UUID.randomUUID(), restoreId, restoreId, backup.backupId()),
+            Map.of());
+
+    await(restoreId, "dev.lifeboat.restore.completed");
+    Map<String, String> now = checksums("shop");
+    assertEquals(checksumsAtBackup.get("orders"), now.get("orders"), "orders restored");
+    assertEquals(broken.get("order_items"), now.get("order_items"), "order_items as it was");
+    assertEquals(
+        0, pg.queryLong("shop", "SELECT count(*) FROM pg_class WHERE relname LIKE '%\\_lbr\\_%'"));
+    assertEquals(
+        1,
+        pg.queryLong(
+            "shop",
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'order_items'::regclass"),
+        "order_items' foreign key is back, onto the restored orders");
   }
 
   /** A database big enough that its restore is still running when the test acts. */
