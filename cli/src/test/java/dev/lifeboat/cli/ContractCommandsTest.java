@@ -184,6 +184,14 @@ class ContractCommandsTest {
         """,
         result.out());
 
+    var json = cli().run("status", "--json", "--database", "shop");
+    assertEquals(ExitCodes.FAILED, json.exitCode(), json.toString());
+    var shop = readJson(json.out()).get(0);
+    assertEquals("bk_20260101T020000Z_00000003", shop.path("lastBackup").path("backupId").asText());
+    assertEquals(2147483648L, shop.path("lastBackup").path("sizeBytes").asLong());
+    assertEquals("not checked", shop.path("health").path("status").asText());
+    assertEquals(2, shop.path("attention").size(), shop.toString());
+
     var healthDown =
         cli()
             .env("LIFEBOAT_HEALTH_URL", "http://127.0.0.1:" + Ports.free())
@@ -263,6 +271,14 @@ class ContractCommandsTest {
                 "(following new events; Ctrl-C to stop)\n"
                     + "(the event stream ended; reconnecting)\n"),
         result.err());
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+    try {
+      return dev.lifeboat.cli.api.ApiClient.JSON.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String entry(int seq) {
