@@ -363,6 +363,27 @@ class RestoreModesIT {
   }
 
   @Test
+  void aTableThatViewsUseCannotBeRestoredAlone() {
+    pg.execute("shop", "CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100");
+    given()
+        .header("Authorization", bearer())
+        .contentType("application/json")
+        .body(
+            "{\"backupId\":\""
+                + backup.backupId()
+                + "\",\"database\":\"shop\",\"mode\":\"TABLES\",\"tables\":[\"orders\"]}")
+        .post("/api/v1/restores")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", containsString("public.orders is used by public.big_orders"));
+    assertEquals(
+        0,
+        pg.queryLong("lifeboat_restore", "SELECT count(*) FROM restore.restores"),
+        "nothing stored");
+  }
+
+  @Test
   void aTablesRestoreThatNoLongerFitsPutsTheTablesBack() throws Exception {
     // Rows added since the backup reference orders the backup lacks: the key cannot hold.
     pg.execute(

@@ -5,6 +5,7 @@ import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.events.RestoreEvents.Mode;
 import dev.lifeboat.restore.RestoreConfig;
 import dev.lifeboat.restore.catalog.RestoreRepository;
+import dev.lifeboat.restore.tables.TableSwap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.BadRequestException;
 import java.sql.SQLException;
@@ -79,6 +80,15 @@ public class RestorePlanner {
   public Plan plan(RestoreRequest request, Manifest manifest, TargetDatabase target, Instant now)
       throws SQLException {
     List<TableName> selected = selectedTables(request, manifest);
+    if (!selected.isEmpty()) {
+      List<String> usedByViews = TableSwap.usedByViews(target, selected);
+      if (!usedByViews.isEmpty()) {
+        throw new BadRequestException(
+            String.join("; ", usedByViews)
+                + ": a table that views use cannot be restored alone; restore the whole database"
+                + " (SWAP) instead");
+      }
+    }
     Map<TableName, Long> rowsNow = live.count(target);
     Map<TableName, Plan.TableRows> rows = new TreeMap<>();
     for (Manifest.Table t : manifest.tables()) {

@@ -33,6 +33,40 @@ public final class TableSwap {
   /** What was set aside, recorded before it is done so that a restart can undo it. */
   public record SetAside(List<TableName> tables, List<Renamed> renamed, List<ForeignKey> keys) {}
 
+  /**
+   * The views that use each of {@code tables} now, one line per table that has any: such a table
+   * cannot be restored alone (renaming it aside would move its views with it).
+   */
+  public static List<String> usedByViews(TargetDatabase target, List<TableName> tables)
+      throws SQLException {
+    List<String> problems = new ArrayList<>();
+    try (Connection c = TargetServer.connect(target, target.database())) {
+      emptySearchPath(c);
+      for (TableName t : tables) {
+        Long oid = oid(c, t);
+        if (oid == null) {
+          continue;
+        }
+        List<String> views = views(c, oid);
+        if (!views.isEmpty()) {
+          problems.add(t + " is used by " + String.join(", ", views));
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static List<String> views(Connection c, long oid) throws SQLException {
+    return strings(
+        c,
+        """
+        SELECT DISTINCT v.oid::regclass::text FROM pg_depend d
+          JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+         WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = ? AND v.oid <> ?""",
+        oid,
+        oid);
+  }
+
   /** Works out what setting the tables aside means, without changing anything. */
   public static SetAside plan(TargetDatabase target, List<TableName> tables, String suffix)
       throws SQLException, RefusedException {
@@ -53,15 +87,7 @@ public final class TableSwap {
         if (oid == null) {
           continue; // dropped since the backup: nothing to set aside, the restore brings it back
         }
-        List<String> views =
-            strings(
-                c,
-                """
-                SELECT DISTINCT v.oid::regclass::text FROM pg_depend d
-                  JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
-                 WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = ? AND v.oid <> ?""",
-                oid,
-                oid);
+        List<String> views = views(c, oid);
         if (!views.isEmpty()) {
           throw new RefusedException(
               t
