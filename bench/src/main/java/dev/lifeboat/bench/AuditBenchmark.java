@@ -158,7 +158,9 @@ public final class AuditBenchmark {
           "delay publish -> visible in the query API at %d/s: median %.1f ms, p99 %.1f ms, max %.1f ms"
               + " (%d events)%n",
           rate, latency.median(), latency.p99(), latency.max(), latency.count());
-      write(throughput, drainSeconds, batches, latency, log);
+      String phases = phases(service);
+      System.out.println(phases);
+      write(throughput, drainSeconds, batches, latency, phases, log);
     }
   }
 
@@ -318,8 +320,45 @@ public final class AuditBenchmark {
         delays.get(delays.size() - 1));
   }
 
+  /** Mean time per batch in each phase, from the service's own timers. */
+  private static String phases(ServiceProcess service) throws Exception {
+    String metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(service.url() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    StringBuilder out = new StringBuilder("Mean time per batch (all batches of both runs):");
+    for (String phase : List.of("read", "insert", "republish")) {
+      double sum = metric(metrics, "lifeboat_audit_batch_phase_seconds_sum", phase);
+      double count = metric(metrics, "lifeboat_audit_batch_phase_seconds_count", phase);
+      out.append(
+          String.format(
+              Locale.ROOT,
+              " %s %.1f ms (%d batches);",
+              phase,
+              count == 0 ? 0 : sum / count * 1000,
+              (long) count));
+    }
+    return out.toString();
+  }
+
+  private static double metric(String metrics, String name, String phase) {
+    var m =
+        java.util.regex.Pattern.compile(
+                "^" + name + "\\{[^}]*phase=\"" + phase + "\"[^}]*} ([0-9.eE+-]+)$",
+                java.util.regex.Pattern.MULTILINE)
+            .matcher(metrics);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
   private void write(
-      double throughput, double drainSeconds, long batches, Latency latency, Path log)
+      double throughput,
+      double drainSeconds,
+      long batches,
+      Latency latency,
+      String phases,
+      Path log)
       throws IOException {
     String report =
         String.format(
@@ -338,6 +377,8 @@ public final class AuditBenchmark {
             | publish -> visible in GET /api/v1/events at %d/s, median | **%.1f ms** | |
             | same, p99 (%d events after a 1 s warm-up) | **%.1f ms** | < 250 ms: %s |
             | same, max | %.1f ms | |
+
+            %s
 
             Service log: %s
             """,
@@ -361,6 +402,7 @@ public final class AuditBenchmark {
             latency.p99(),
             latency.p99() < 250 ? "met" : "not met",
             latency.max(),
+            phases,
             log);
     Path results = Path.of(System.getProperty("user.dir")).resolve("results");
     Files.createDirectories(results);
