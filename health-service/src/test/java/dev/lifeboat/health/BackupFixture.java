@@ -37,6 +37,24 @@ final class BackupFixture {
 
   static Manifest backup(PostgresEndpoint pg, S3Endpoint s3, String database, String migration)
       throws Exception {
+    return backup(pg, s3, database, migration, List.of());
+  }
+
+  /** A test key pair made with age-keygen; public in this repository, so for tests only. */
+  static final String AGE_RECIPIENT =
+      "age17sflt4wljqmrnkgdtcym6tdwetu62lgdx5nfuwxum97flgpn0casnhwl8s";
+
+  static final String AGE_IDENTITY =
+      "AGE-SECRET-KEY-1W4CNWK30PEZ4GNC2SHAKLJHMCTA6EGTCGVDXCEKPMPQGLR8KFSKSJ9H9NE";
+
+  /** With {@code ageRecipients}, the archive is encrypted to them, as backup-service does. */
+  static Manifest backup(
+      PostgresEndpoint pg,
+      S3Endpoint s3,
+      String database,
+      String migration,
+      List<String> ageRecipients)
+      throws Exception {
     var target =
         new TargetDatabase(
             database,
@@ -53,7 +71,7 @@ final class BackupFixture {
     Instant createdAt = Instant.now();
     var stored = new ByteArrayOutputStream();
     Map<CustomFormatScanner.TableName, Long> rows;
-    ArchiveWriter writer = ArchiveWriter.create(stored, 3, 0);
+    ArchiveWriter writer = ArchiveWriter.create(stored, 3, 0, ageRecipients);
     try (PgProcess pgDump =
         PgProcess.start(
             binaries.pgDump(), target, database, List.of("--format=custom", "--compress=0"))) {
@@ -76,8 +94,8 @@ final class BackupFixture {
             "16",
             Manifest.FORMAT,
             Manifest.COMPRESSION,
-            null,
-            null,
+            ageRecipients.isEmpty() ? null : "age",
+            ageRecipients.isEmpty() ? null : ageRecipients,
             ObjectKeys.dump(database, backupId),
             dump.length,
             HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(dump)),

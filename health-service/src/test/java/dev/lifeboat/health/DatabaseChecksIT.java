@@ -204,6 +204,23 @@ class DatabaseChecksIT {
   }
 
   @Test
+  void anEncryptedBaselineWithoutKeysIsComparedByTablesAndRowsOnly() throws Exception {
+    Manifest encrypted =
+        BackupFixture.backup(
+            pg, TestServers.s3(), ShopDatabase.NAME, null, List.of(BackupFixture.AGE_RECIPIENT));
+
+    JsonPath report =
+        check("{\"database\":\"shop\",\"baselineBackupId\":\"" + encrypted.backupId() + "\"}");
+
+    assertEquals("HEALTHY", report.getString("status"));
+    assertEquals(Set.of("columns INFO null"), kinds(report));
+    assertTrue(
+        report
+            .getString("findings[0].message")
+            .contains("lifeboat.health.encryption.identities is not set"));
+  }
+
+  @Test
   void longTransactionsAndLockWaitsDegradeTheDatabase() throws Exception {
     try (Connection holder = pg.connect("shop");
         Connection waiter = pg.connect("shop")) {

@@ -233,6 +233,23 @@ class VerificationIT {
             .contains("interrupted"));
   }
 
+  @Test
+  void anEncryptedBackupIsNotDrilledWithoutTheKeysToIt() throws Exception {
+    Manifest encrypted =
+        BackupFixture.backup(
+            pg, TestServers.s3(), ShopDatabase.NAME, null, List.of(BackupFixture.AGE_RECIPIENT));
+
+    JsonPath v = finished(start("{\"backupId\":\"" + encrypted.backupId() + "\",\"drill\":true}"));
+
+    assertEquals("FAILED", v.getString("status"));
+    assertTrue(v.getBoolean("checksumOk"), "the stored bytes are intact");
+    assertFalse(v.getBoolean("drill.restored"));
+    assertTrue(
+        v.getString("reason").contains("lifeboat.health.encryption.identities is not set"),
+        v.prettify());
+    assertEquals(0, scratchDatabases());
+  }
+
   // --- Bad input ------------------------------------------------------------------------------
 
   private long storedVerifications() {

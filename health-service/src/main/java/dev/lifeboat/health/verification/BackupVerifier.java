@@ -58,6 +58,7 @@ public class BackupVerifier {
   private final HealthWorkers workers;
   private final HealthConfig config;
   private final ArchiveRestore archiveRestore;
+  private final List<String> identities;
   private final Clock clock = Clock.systemUTC();
 
   public BackupVerifier(
@@ -80,9 +81,8 @@ public class BackupVerifier {
     this.metrics = metrics;
     this.workers = workers;
     this.config = config;
-    this.archiveRestore =
-        new ArchiveRestore(
-            PgBinaries.locate(binDir), config.encryption().identities().orElse(List.of()));
+    this.identities = config.encryption().identities().orElse(List.of());
+    this.archiveRestore = new ArchiveRestore(PgBinaries.locate(binDir), identities);
   }
 
   /**
@@ -139,6 +139,17 @@ public class BackupVerifier {
               Severity.CRITICAL,
               "not restored: the stored bytes do not match the manifest"));
       finish(v, false, false, false, null, null, null, findings, null);
+      return;
+    }
+    if (manifest.encryption() != null && identities.isEmpty()) {
+      findings.add(
+          Finding.of(
+              "drill",
+              Severity.CRITICAL,
+              "not restored: the backup is encrypted ("
+                  + manifest.encryption()
+                  + ") and lifeboat.health.encryption.identities is not set"));
+      finish(v, true, false, false, null, null, null, findings, null);
       return;
     }
     TargetDatabase target = targets.get(v.database());
