@@ -229,6 +229,17 @@ public class RestoreRepository {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /**
+   * A restore that runs again from the start after a restart is before its point of no return
+   * again: it can be cancelled.
+   */
+  public Uni<Void> rerun(String restoreId) {
+    return pool.preparedQuery(
+            "UPDATE restore.restores SET point_of_no_return = false, progress = NULL WHERE restore_id = $1")
+        .execute(Tuple.of(restoreId))
+        .replaceWithVoid();
+  }
+
   public Uni<Void> progress(String restoreId, Execution.Progress progress) {
     return pool.preparedQuery("UPDATE restore.restores SET progress = $2 WHERE restore_id = $1")
         .execute(Tuple.of(restoreId, JsonObject.mapFrom(progress)))

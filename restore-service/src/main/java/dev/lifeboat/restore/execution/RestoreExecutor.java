@@ -545,6 +545,9 @@ public class RestoreExecutor {
           // IN_PLACE: recreated and restored again from the start.
         }
       }
+      if (r.mode() != Mode.IN_PLACE) {
+        catalog.rerun(r.restoreId()).await().indefinitely();
+      }
       LOG.infof("restore %s was interrupted before its swap; running it again", r.restoreId());
       return false;
     } catch (SQLException e) {
