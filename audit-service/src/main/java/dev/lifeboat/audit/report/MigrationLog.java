@@ -155,7 +155,8 @@ public record MigrationLog(
             restores.getOrDefault(
                 id,
                 new Restore(id, s.database(), e.text("backupId"), "PLANNED", null, s.time(), null));
-        String status = type.substring("dev.lifeboat.restore.".length()).toUpperCase();
+        String status =
+            type.substring("dev.lifeboat.restore.".length()).toUpperCase(java.util.Locale.ROOT);
         boolean ended =
             status.equals("COMPLETED") || status.equals("FAILED") || status.equals("CANCELLED");
         rolledBack |= status.equals("COMPLETED");

@@ -121,7 +121,11 @@ public class DashboardRepository {
                 SELECT payload -> 'data' ->> 'restoreId' AS restore_id, database, type, event_time, auditseq,
                        payload -> 'data' ->> 'backupId' AS backup_id, payload -> 'data' ->> 'mode' AS mode,
                        payload -> 'data' ->> 'step' AS step
-                  FROM audit.events WHERE type LIKE 'dev.lifeboat.restore.%'
+                  FROM audit.events
+                 WHERE type IN ('dev.lifeboat.restore.planned', 'dev.lifeboat.restore.confirmed',
+                                'dev.lifeboat.restore.started', 'dev.lifeboat.restore.progress',
+                                'dev.lifeboat.restore.completed', 'dev.lifeboat.restore.failed',
+                                'dev.lifeboat.restore.cancelled')
             ), latest AS (
                 SELECT DISTINCT ON (restore_id) * FROM restore_events ORDER BY restore_id, auditseq DESC
             ), firsts AS (
