@@ -36,7 +36,9 @@ class MonitoringTest {
             "lifeboat_backup_stored_bytes_sum",
             "lifeboat_health_status",
             "lifeboat_backup_verification_age_seconds",
-            "lifeboat_restore_drill_duration_seconds_count")) {
+            "lifeboat_restore_drill_duration_seconds_count",
+            "lifeboat_backup_verification_failures_total",
+            "lifeboat_restore_failures_total")) {
       assertTrue(registered.contains(name), name + " is not registered; found " + registered);
     }
   }
@@ -83,6 +85,11 @@ class MonitoringTest {
         rules
             .get("LifeboatBackupVerificationFailing")
             .contains("lifeboat_backup_verification_age_seconds"));
+    assertTrue(
+        rules
+            .get("LifeboatBackupVerificationFailed")
+            .contains("lifeboat_backup_verification_failures_total"));
+    assertTrue(rules.get("LifeboatRestoreFailed").contains("lifeboat_restore_failures_total"));
     assertTrue(rules.get("LifeboatDatabaseUnhealthy").contains("lifeboat_health_status"));
     assertTrue(rules.get("LifeboatDatabaseUnhealthy").contains("== 2"), "2 is UNHEALTHY");
     JsonNode spec = Repo.yaml(RULES).path("spec");

@@ -154,6 +154,36 @@ class EventTriggersIT {
   }
 
   @Test
+  void aRestoreIntoANewDatabaseLeftTheTargetAloneAndIsNotChecked() throws Exception {
+    Manifest backup = BackupFixture.backup(pg, TestServers.s3(), "shop", null);
+    String aside = "aside-" + UUID.randomUUID();
+    publish(
+        UUID.randomUUID().toString(),
+        "dev.lifeboat.restore.completed",
+        aside,
+        "{\"restoreId\":\"rs_20260102T143022Z_00000aaa\",\"backupId\":\""
+            + backup.backupId()
+            + "\",\"database\":\"shop\",\"durationMillis\":5,\"mode\":\"NEW_DATABASE\"}");
+    // Events of one database are handled in order: once the SWAP after it is checked, the
+    // NEW_DATABASE one has been handled too.
+    String swapped = "swapped-" + UUID.randomUUID();
+    publish(
+        UUID.randomUUID().toString(),
+        "dev.lifeboat.restore.completed",
+        swapped,
+        "{\"restoreId\":\"rs_20260102T143022Z_00000bbb\",\"backupId\":\""
+            + backup.backupId()
+            + "\",\"database\":\"shop\",\"durationMillis\":5,\"mode\":\"SWAP\"}");
+
+    checked(swapped);
+    assertEquals(
+        0,
+        pg.queryLong(
+            "lifeboat_health",
+            "SELECT count(*) FROM health.checks WHERE correlation_id = '" + aside + "'"));
+  }
+
+  @Test
   void aTriggeredCheckWaitsForTheRunningCheckOfItsDatabase() throws Exception {
     String correlationId = "restore-" + UUID.randomUUID();
     assertTrue(locks.acquire("shop", Duration.ZERO), "as a running check does");

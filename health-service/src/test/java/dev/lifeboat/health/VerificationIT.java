@@ -185,6 +185,12 @@ class VerificationIT {
     JsonNode failed = event(id, "dev.lifeboat.backup.verification-failed");
     assertEquals(backup.backupId(), failed.path("data").path("backupId").asText());
     assertTrue(failed.path("data").path("reason").asText().contains("is damaged"));
+    // What the "verification failed" alert reads.
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("lifeboat_backup_verification_failures_total{database=\"shop\"}"));
   }
 
   @Test

@@ -121,7 +121,8 @@ class RestoreExecutionIT {
     String restoreId =
         planAndConfirm("{\"backupId\":\"" + backup.backupId() + "\",\"database\":\"shop\"}");
 
-    await(restoreId, "dev.lifeboat.restore.completed");
+    JsonNode completed = await(restoreId, "dev.lifeboat.restore.completed");
+    assertEquals("SWAP", completed.path("data").path("mode").asText(), completed.toString());
     assertEquals(
         5000, pg.queryLong("shop", "SELECT count(*) FROM orders"), "the backup's rows are back");
     assertEquals(
@@ -177,6 +178,12 @@ class RestoreExecutionIT {
         .body("status", equalTo("FAILED"))
         .body("finishedReason", containsString("damaged"))
         .body("steps[0].state", equalTo("FAILED"));
+    // What the "restore failed" alert reads.
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("lifeboat_restore_failures_total{database=\"shop\"}"));
   }
 
   /**

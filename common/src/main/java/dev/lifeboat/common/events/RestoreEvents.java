@@ -69,8 +69,15 @@ public final class RestoreEvents {
       @NotBlank String restoreId,
       @NotBlank String backupId,
       @DatabaseName String database,
-      @PositiveOrZero long durationMillis)
-      implements EventData {}
+      @PositiveOrZero long durationMillis,
+      Mode mode)
+      implements EventData {
+
+    /** A completion that does not say its mode, as events published before it was added. */
+    public Completed(String restoreId, String backupId, String database, long durationMillis) {
+      this(restoreId, backupId, database, durationMillis, null);
+    }
+  }
 
   /** {@code dev.lifeboat.restore.failed}: the step that failed and why. */
   public record Failed(

@@ -1,6 +1,7 @@
 package dev.lifeboat.health.metrics;
 
 import dev.lifeboat.common.events.HealthEvents;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code lifeboat_health_status{database}} (0 healthy, 1 degraded, 2 unhealthy), {@code
  * lifeboat_backup_verification_age_seconds{database}} (since the newest passed verification) and
- * {@code lifeboat_restore_drill_duration_seconds{database}} (the measured restore time of drills).
+ * {@code lifeboat_restore_drill_duration_seconds{database}} (the measured restore time of drills)
+ * and {@code lifeboat_backup_verification_failures_total{database}}.
  */
 @ApplicationScoped
 public class HealthMetrics {
@@ -62,6 +64,15 @@ public class HealthMetrics {
               return epoch;
             })
         .accumulateAndGet(at.getEpochSecond(), Math::max);
+  }
+
+  /** A verification of one of the database's backups failed: what the alert reads. */
+  public void verificationFailed(String database) {
+    Counter.builder("lifeboat.backup.verification.failures")
+        .description("Verifications of the database's backups that failed")
+        .tag("database", database)
+        .register(registry)
+        .increment();
   }
 
   public void drill(String database, Duration restoreTime) {

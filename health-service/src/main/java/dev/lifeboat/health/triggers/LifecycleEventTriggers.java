@@ -86,6 +86,13 @@ public class LifecycleEventTriggers {
       return ack(message);
     }
     String database = event.data().database();
+    if (event.data() instanceof RestoreEvents.Completed restore
+        && restore.mode() == RestoreEvents.Mode.NEW_DATABASE) {
+      LOG.infof(
+          "restore %s went to a new database and left %s alone: no check",
+          restore.restoreId(), database);
+      return ack(message);
+    }
     if (!targets.contains(database)) {
       LOG.infof("%s of %s: not a configured database, no check", event.type(), database);
       return ack(message);

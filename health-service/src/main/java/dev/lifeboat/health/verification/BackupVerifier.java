@@ -300,6 +300,7 @@ public class BackupVerifier {
           .await()
           .atMost(Duration.ofSeconds(30));
     } else {
+      metrics.verificationFailed(v.database());
       events
           .publish(
               EventType.BACKUP_VERIFICATION_FAILED,

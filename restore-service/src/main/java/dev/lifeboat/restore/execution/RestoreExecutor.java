@@ -18,6 +18,7 @@ import dev.lifeboat.restore.RestoreConfig;
 import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreRepository;
 import dev.lifeboat.restore.catalog.RestoreStatus;
+import dev.lifeboat.restore.metrics.RestoreMetrics;
 import dev.lifeboat.restore.plan.Plan;
 import dev.lifeboat.restore.plan.TableName;
 import dev.lifeboat.restore.safety.SafetyBackups;
@@ -59,6 +60,7 @@ public class RestoreExecutor {
   private final EventPublisher events;
   private final ArchiveRestore archiveRestore;
   private final SafetyBackups safety;
+  private final RestoreMetrics metrics;
   private final RestoreConfig config;
   private final ObjectMapper json;
   private final ScheduledExecutorService watcher =
@@ -76,6 +78,7 @@ public class RestoreExecutor {
       TargetDatabases targets,
       EventPublisher events,
       SafetyBackups safety,
+      RestoreMetrics metrics,
       RestoreConfig config,
       ObjectMapper json,
       @ConfigProperty(name = "lifeboat.postgres.bin-dir") Optional<Path> binDir) {
@@ -84,6 +87,7 @@ public class RestoreExecutor {
     this.targets = targets;
     this.events = events;
     this.safety = safety;
+    this.metrics = metrics;
     this.config = config;
     this.json = json;
     this.archiveRestore =
@@ -187,9 +191,10 @@ public class RestoreExecutor {
                 EventType.RESTORE_COMPLETED,
                 r.correlationId(),
                 new RestoreEvents.Completed(
-                    r.restoreId(), r.backupId(), r.database(), took.toMillis()))
+                    r.restoreId(), r.backupId(), r.database(), took.toMillis(), r.mode()))
             .await()
             .indefinitely();
+        metrics.completed(r.database(), r.mode(), took);
         LOG.infof("restore %s of %s completed in %s", r.restoreId(), r.database(), took);
       } catch (Cancellation.Cancelled e) {
         cleanUp(run);
@@ -256,6 +261,7 @@ public class RestoreExecutor {
                       .orElse("(none)");
         }
         catalog.fail(r.restoreId(), reason, clock.instant()).await().indefinitely();
+        metrics.failed(r.database());
         events
             .publish(
                 EventType.RESTORE_FAILED,
@@ -526,7 +532,7 @@ public class RestoreExecutor {
             .publish(
                 EventType.RESTORE_COMPLETED,
                 r.correlationId(),
-                new RestoreEvents.Completed(r.restoreId(), r.backupId(), r.database(), 0))
+                new RestoreEvents.Completed(r.restoreId(), r.backupId(), r.database(), 0, r.mode()))
             .await()
             .indefinitely();
         LOG.infof("restore %s had swapped before the restart: complete", r.restoreId());
