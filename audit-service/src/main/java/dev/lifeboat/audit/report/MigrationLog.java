@@ -85,6 +85,16 @@ public record MigrationLog(
     String lastFact = null;
     String health = null;
     boolean rolledBack = false;
+    // The command comes on lifeboat.backup.requests, the backup's events on lifeboat.events: the
+    // audit log may have stored either first, so who asked is looked up before anything else.
+    for (StoredEntry s : stored) {
+      if ("dev.lifeboat.backup.requested".equals(s.type())) {
+        LoggedEvent e = LoggedEvent.of(s);
+        requestedByCorrelation.putIfAbsent(s.correlationId(), e.text("requestedBy"));
+        reasonByCorrelation.putIfAbsent(s.correlationId(), e.text("reason"));
+        requestedAtByCorrelation.putIfAbsent(s.correlationId(), s.time());
+      }
+    }
     for (StoredEntry s : stored) {
       LoggedEvent e = LoggedEvent.of(s);
       if (s.database() != null) {
@@ -102,11 +112,6 @@ public record MigrationLog(
       String type = e.type();
       if (type.startsWith("dev.lifeboat.migration.") && migration.equals(e.text("migration"))) {
         lastFact = type.substring("dev.lifeboat.migration.".length());
-      }
-      if (type.equals("dev.lifeboat.backup.requested")) {
-        requestedByCorrelation.putIfAbsent(s.correlationId(), e.text("requestedBy"));
-        reasonByCorrelation.putIfAbsent(s.correlationId(), e.text("reason"));
-        requestedAtByCorrelation.putIfAbsent(s.correlationId(), s.time());
       }
       if (type.startsWith("dev.lifeboat.backup.") && e.text("backupId") != null) {
         String id = e.text("backupId");
