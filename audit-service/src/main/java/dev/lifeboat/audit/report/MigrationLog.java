@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lifeboat.audit.store.StoredEntry;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,7 +74,15 @@ public record MigrationLog(
       OffsetDateTime plannedAt,
       OffsetDateTime endedAt) {}
 
-  public static MigrationLog of(String migration, List<StoredEntry> stored) {
+  public static MigrationLog of(String migration, List<StoredEntry> unordered) {
+    // In the order things happened: the audit log stores each topic's records in order, but a
+    // command (on its own topic) and the events it caused (on lifeboat.events) in either order.
+    List<StoredEntry> stored =
+        unordered.stream()
+            .sorted(
+                Comparator.comparing((StoredEntry s) -> s.time() != null ? s.time() : s.storedAt())
+                    .thenComparingLong(StoredEntry::auditseq))
+            .toList();
     Set<String> databases = new LinkedHashSet<>();
     Map<String, Backup> backups = new LinkedHashMap<>();
     Map<String, String> requestedByCorrelation = new LinkedHashMap<>();

@@ -66,5 +66,71 @@ class MigrationLogTest {
     assertEquals("deploy-pipeline", log.backups().get(0).requestedBy());
     assertEquals("pre-migration", log.backups().get(0).reason());
     assertEquals("COMPLETED", log.backups().get(0).status());
+    assertEquals(
+        List.of("dev.lifeboat.backup.completed", "dev.lifeboat.backup.requested"),
+        log.entries().stream().map(MigrationLog.Entry::type).toList(),
+        "in the order of the events' time");
+  }
+
+  @Test
+  void theLogIsInTheOrderThingsHappenedNotTheOrderTheyWereStored() {
+    StoredEntry command =
+        entry(
+            1,
+            "dev.lifeboat.backup.requested",
+            "lifeboat.backup.requests",
+            "{\"database\":\"app\",\"migration\":\"m1\",\"requestedBy\":\"ci\"}");
+    StoredEntry completed =
+        entry(
+            2,
+            "dev.lifeboat.backup.completed",
+            "lifeboat.events",
+            "{\"backupId\":\"bk_1\",\"database\":\"app\",\"sizeBytes\":10,\"durationMillis\":5,"
+                + "\"migration\":\"m1\"}");
+    // Stored the other way round: the completion got the lower auditseq.
+    StoredEntry storedFirst =
+        new StoredEntry(
+            1,
+            completed.eventId(),
+            completed.kind(),
+            completed.type(),
+            completed.database(),
+            completed.correlationId(),
+            completed.time(),
+            completed.storedAt(),
+            null,
+            "/x",
+            "m1",
+            null,
+            completed.topic(),
+            0,
+            2,
+            null,
+            completed.payload());
+    StoredEntry storedSecond =
+        new StoredEntry(
+            2,
+            command.eventId(),
+            command.kind(),
+            command.type(),
+            command.database(),
+            command.correlationId(),
+            command.time(),
+            command.storedAt(),
+            null,
+            "/x",
+            "m1",
+            null,
+            command.topic(),
+            0,
+            1,
+            null,
+            command.payload());
+
+    MigrationLog log = MigrationLog.of("m1", List.of(storedFirst, storedSecond));
+
+    assertEquals(
+        List.of("dev.lifeboat.backup.requested", "dev.lifeboat.backup.completed"),
+        log.entries().stream().map(MigrationLog.Entry::type).toList());
   }
 }
