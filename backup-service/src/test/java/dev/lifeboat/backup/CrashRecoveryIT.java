@@ -164,6 +164,16 @@ class CrashRecoveryIT {
             StoredBackups.sha256(stored.read("crashy/" + backupId + "/dump")),
             manifest.path("sha256").asText());
         assertEquals(900000, manifest.path("tables").get(0).path("rows").asLong());
+        // The restarted service finished the backup and stays ready for the next.
+        assertEquals(
+            200,
+            java.net.http.HttpClient.newHttpClient()
+                .send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(second.url() + "/q/health/ready"))
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode());
       }
     }
   }
