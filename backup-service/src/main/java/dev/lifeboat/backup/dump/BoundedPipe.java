@@ -23,6 +23,9 @@ final class BoundedPipe {
   private static final long POLL_MILLIS = 200;
 
   private final BlockingQueue<byte[]> queue;
+  // Chunks the reader has emptied, for the writer to fill again: a backup of any size then
+  // allocates a handful of chunks instead of one per 256 KiB, and the heap stays small.
+  private final BlockingQueue<byte[]> free;
   private final int chunkBytes;
   private volatile boolean readerClosed;
   private final Output output = new Output();
@@ -33,6 +36,7 @@ final class BoundedPipe {
       throw new IllegalArgumentException("a pipe needs at least one chunk of at least one byte");
     }
     this.queue = new ArrayBlockingQueue<>(chunks);
+    this.free = new ArrayBlockingQueue<>(chunks + 2);
     this.chunkBytes = chunkBytes;
   }
 
@@ -61,7 +65,10 @@ final class BoundedPipe {
       }
       while (len > 0) {
         if (chunk == null) {
-          chunk = new byte[chunkBytes];
+          chunk = free.poll();
+          if (chunk == null) {
+            chunk = new byte[chunkBytes];
+          }
           filled = 0;
         }
         int n = Math.min(len, chunkBytes - filled);
@@ -150,6 +157,10 @@ final class BoundedPipe {
         throw new IOException("pipe closed by its reader");
       }
       while (!ended && (current == null || position == current.length)) {
+        if (current != null && current.length == chunkBytes) {
+          free.offer(current);
+          current = null;
+        }
         try {
           byte[] taken = queue.take();
           if (taken == END) {
