@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
 import dev.lifeboat.health.checks.DatabaseLocks;
@@ -58,9 +59,9 @@ class DatabaseChecksIT {
 
   @BeforeEach
   void shopWithABackup() throws Exception {
-    BackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
+    StoredBackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
     ShopDatabase.create(pg);
-    baseline = BackupFixture.backup(pg, TestServers.s3(), ShopDatabase.NAME, null);
+    baseline = StoredBackupFixture.backup(pg, TestServers.s3(), ShopDatabase.NAME, null);
     events = TestServers.kafka().recorder(Topics.EVENTS);
   }
 
@@ -194,7 +195,7 @@ class DatabaseChecksIT {
 
   @Test
   void withoutAnyBackupTheCheckSaysWhatItCouldNotCompare() throws Exception {
-    BackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
+    StoredBackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
 
     JsonPath report = check("{\"database\":\"shop\"}");
 
@@ -206,8 +207,12 @@ class DatabaseChecksIT {
   @Test
   void anEncryptedBaselineWithoutKeysIsComparedByTablesAndRowsOnly() throws Exception {
     Manifest encrypted =
-        BackupFixture.backup(
-            pg, TestServers.s3(), ShopDatabase.NAME, null, List.of(BackupFixture.AGE_RECIPIENT));
+        StoredBackupFixture.backup(
+            pg,
+            TestServers.s3(),
+            ShopDatabase.NAME,
+            null,
+            List.of(StoredBackupFixture.AGE_RECIPIENT));
 
     JsonPath report =
         check("{\"database\":\"shop\",\"baselineBackupId\":\"" + encrypted.backupId() + "\"}");

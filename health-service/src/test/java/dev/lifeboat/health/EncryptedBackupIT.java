@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.testsupport.KafkaResource;
 import dev.lifeboat.testsupport.PostgresEndpoint;
@@ -42,7 +43,7 @@ class EncryptedBackupIT {
   public static class WithIdentities implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("lifeboat.health.encryption.identities", BackupFixture.AGE_IDENTITY);
+      return Map.of("lifeboat.health.encryption.identities", StoredBackupFixture.AGE_IDENTITY);
     }
   }
 
@@ -52,11 +53,15 @@ class EncryptedBackupIT {
 
   @Test
   void anEncryptedBackupIsDrilledAndItsColumnsCompared() throws Exception {
-    BackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
+    StoredBackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
     ShopDatabase.create(pg);
     Manifest encrypted =
-        BackupFixture.backup(
-            pg, TestServers.s3(), ShopDatabase.NAME, null, List.of(BackupFixture.AGE_RECIPIENT));
+        StoredBackupFixture.backup(
+            pg,
+            TestServers.s3(),
+            ShopDatabase.NAME,
+            null,
+            List.of(StoredBackupFixture.AGE_RECIPIENT));
     pg.execute("shop", "ALTER TABLE orders DROP COLUMN total");
 
     JsonPath report =

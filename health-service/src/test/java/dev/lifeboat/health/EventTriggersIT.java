@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
 import dev.lifeboat.health.checks.DatabaseLocks;
@@ -53,7 +54,7 @@ class EventTriggersIT {
 
   @BeforeEach
   void shop() throws Exception {
-    BackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
+    StoredBackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
     ShopDatabase.create(pg);
     events = TestServers.kafka().recorder(Topics.EVENTS);
   }
@@ -110,7 +111,7 @@ class EventTriggersIT {
 
   @Test
   void aCompletedRestoreIsCheckedUnderTheRestoresCorrelationId() throws Exception {
-    Manifest backup = BackupFixture.backup(pg, TestServers.s3(), "shop", null);
+    Manifest backup = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
     String restoreId = "rs_20260102T143022Z_1a2b3c4d";
     String correlationId = "restore-" + UUID.randomUUID();
     String eventId = UUID.randomUUID().toString();
@@ -155,7 +156,7 @@ class EventTriggersIT {
 
   @Test
   void aRestoreIntoANewDatabaseLeftTheTargetAloneAndIsNotChecked() throws Exception {
-    Manifest backup = BackupFixture.backup(pg, TestServers.s3(), "shop", null);
+    Manifest backup = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
     String aside = "aside-" + UUID.randomUUID();
     publish(
         UUID.randomUUID().toString(),
@@ -211,10 +212,10 @@ class EventTriggersIT {
   @Test
   void afterAMigrationTheCheckNamesExactlyWhatChanged() throws Exception {
     String migration = "20260103_drop_order_note_" + UUID.randomUUID().toString().substring(0, 8);
-    Manifest before = BackupFixture.backup(pg, TestServers.s3(), "shop", migration);
+    Manifest before = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", migration);
     pg.execute("shop", "ALTER TABLE orders DROP COLUMN note; DELETE FROM orders WHERE id > 600;");
     // A newer backup without the label must not be taken for the pre-migration one.
-    BackupFixture.backup(pg, TestServers.s3(), "shop", null);
+    StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
     String correlationId = "deploy-" + UUID.randomUUID();
 
     publish(
@@ -254,7 +255,7 @@ class EventTriggersIT {
 
   @Test
   void theBackupNamedByTheMigrationEventIsTheBaseline() throws Exception {
-    Manifest named = BackupFixture.backup(pg, TestServers.s3(), "shop", null);
+    Manifest named = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
     pg.execute("shop", "CREATE TABLE refunds (id int PRIMARY KEY); DROP TABLE coupons;");
     String correlationId = "deploy-" + UUID.randomUUID();
 

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.testsupport.KafkaResource;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.PostgresResource;
@@ -44,9 +45,9 @@ class ScheduleIT {
 
   @Test
   void checksAndDrillsRunOnTheirSchedules() throws Exception {
-    BackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
+    StoredBackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
     ShopDatabase.create(pg);
-    Manifest newest = BackupFixture.backup(pg, TestServers.s3(), ShopDatabase.NAME, null);
+    Manifest newest = StoredBackupFixture.backup(pg, TestServers.s3(), ShopDatabase.NAME, null);
 
     await()
         .atMost(Duration.ofSeconds(60))

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
 import dev.lifeboat.health.verification.BackupVerifier;
@@ -57,9 +58,9 @@ class VerificationIT {
 
   @BeforeEach
   void shopWithABackup() throws Exception {
-    BackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
+    StoredBackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
     ShopDatabase.create(pg);
-    backup = BackupFixture.backup(pg, TestServers.s3(), ShopDatabase.NAME, null);
+    backup = StoredBackupFixture.backup(pg, TestServers.s3(), ShopDatabase.NAME, null);
     events = TestServers.kafka().recorder(Topics.EVENTS);
   }
 
@@ -163,7 +164,7 @@ class VerificationIT {
 
   @Test
   void aStoredBackupWithOneFlippedByteFailsWithAChecksumFinding() throws Exception {
-    BackupFixture.flipOneByte(TestServers.s3(), backup);
+    StoredBackupFixture.flipOneByte(TestServers.s3(), backup);
 
     String id =
         start("{\"backupId\":\"" + backup.backupId() + "\",\"database\":\"shop\",\"drill\":true}");
@@ -242,8 +243,12 @@ class VerificationIT {
   @Test
   void anEncryptedBackupIsNotDrilledWithoutTheKeysToIt() throws Exception {
     Manifest encrypted =
-        BackupFixture.backup(
-            pg, TestServers.s3(), ShopDatabase.NAME, null, List.of(BackupFixture.AGE_RECIPIENT));
+        StoredBackupFixture.backup(
+            pg,
+            TestServers.s3(),
+            ShopDatabase.NAME,
+            null,
+            List.of(StoredBackupFixture.AGE_RECIPIENT));
 
     JsonPath v = finished(start("{\"backupId\":\"" + encrypted.backupId() + "\",\"drill\":true}"));
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
 import dev.lifeboat.testsupport.KafkaEndpoint;
@@ -126,7 +127,7 @@ class RestoreCrashIT {
         INSERT INTO blobs SELECT g, md5(g::text) || md5((g * 3)::text) || md5((g * 5)::text)
           FROM generate_series(1, 700000) g;
         """);
-    Manifest backup = BackupFixture.backup(pg, s3, "crashshop");
+    Manifest backup = StoredBackupFixture.backup(pg, s3, "crashshop", null);
     pg.execute("crashshop", "DELETE FROM blobs WHERE id > 1000");
 
     try (TopicRecorder events = kafka.recorder(Topics.EVENTS)) {

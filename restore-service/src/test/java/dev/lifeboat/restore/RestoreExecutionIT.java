@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
 import dev.lifeboat.testsupport.KafkaResource;
@@ -59,7 +60,7 @@ class RestoreExecutionIT {
         INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 50) g;
         INSERT INTO orders SELECT g, 1 + g % 50, E'a\\nb ' || g FROM generate_series(1, 5000) g;
         """);
-    backup = BackupFixture.backup(pg, TestServers.s3(), "shop");
+    backup = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
     pg.execute("shop", "DELETE FROM orders WHERE id % 2 = 0"); // the bad migration
     events = TestServers.kafka().recorder(Topics.EVENTS);
   }

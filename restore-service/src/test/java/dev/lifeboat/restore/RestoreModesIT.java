@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.locks.DatabaseLocks;
+import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.messaging.Topics;
@@ -89,7 +90,7 @@ class RestoreModesIT {
           FROM generate_series(1, 3000) g;
         INSERT INTO order_items SELECT g, 1 + g % 3000, 'sku-' || g FROM generate_series(1, 6000) g;
         """);
-    backup = BackupFixture.backup(pg, TestServers.s3(), "shop");
+    backup = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
     checksumsAtBackup = checksums("shop");
     events = TestServers.kafka().recorder(Topics.EVENTS);
   }
@@ -258,7 +259,7 @@ class RestoreModesIT {
     assertEquals(restoreId, command.path("correlationid").asText());
     assertEquals("pre-restore", command.path("data").path("reason").asText());
     assertEquals("rita", command.path("data").path("requestedBy").asText());
-    Manifest safety = BackupFixture.backup(pg, TestServers.s3(), "shop");
+    Manifest safety = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
     publish(
         "dev.lifeboat.backup.completed",
         restoreId,
@@ -493,7 +494,7 @@ class RestoreModesIT {
         INSERT INTO events SELECT g, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text)
           FROM generate_series(1, 700000) g;
         """);
-    backup = BackupFixture.backup(pg, TestServers.s3(), "shop");
+    backup = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
     pg.execute("shop", "DELETE FROM events WHERE id > 100");
   }
 

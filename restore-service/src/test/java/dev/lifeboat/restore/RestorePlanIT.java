@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
 import dev.lifeboat.testsupport.KafkaEndpoint;
@@ -63,7 +64,7 @@ class RestorePlanIT {
         INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 50) g;
         INSERT INTO orders SELECT g, 1 + g % 50, g FROM generate_series(1, 10388) g;
         """);
-    backup = BackupFixture.backup(pg, TestServers.s3(), "shop");
+    backup = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
     // After the backup: 24 new orders, a new table, and a customer deleted.
     pg.execute(
         "shop",

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
 import dev.lifeboat.testsupport.KafkaEndpoint;
@@ -113,7 +114,7 @@ class SafetyBackupIT {
         CREATE TABLE accounts (id int PRIMARY KEY, balance numeric NOT NULL);
         INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 4000) g;
         """);
-    Manifest backup = BackupFixture.backup(pg, s3, "shop");
+    Manifest backup = StoredBackupFixture.backup(pg, s3, "shop", null);
     pg.execute(
         "shop",
         "UPDATE accounts SET balance = 0 WHERE id <= 1000; DELETE FROM accounts WHERE id > 3000");

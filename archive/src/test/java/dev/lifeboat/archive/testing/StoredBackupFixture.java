@@ -1,4 +1,4 @@
-package dev.lifeboat.restore;
+package dev.lifeboat.archive.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,7 +14,10 @@ import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.S3Endpoint;
 import dev.lifeboat.testsupport.S3Resource;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
@@ -25,11 +28,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Writes a real backup into the bucket the way backup-service does: dump, then manifest. */
-final class BackupFixture {
-  private BackupFixture() {}
+/**
+ * Writes a real backup into the bucket the way backup-service does (pg_dump custom format, zstd,
+ * optional age, SHA-256, then the manifest), for the tests of the services that read backups.
+ * Shipped in archive's test jar.
+ */
+public final class StoredBackupFixture {
+  private StoredBackupFixture() {}
 
-  static Manifest backup(PostgresEndpoint pg, S3Endpoint s3, String database) throws Exception {
+  public static Manifest backup(
+      PostgresEndpoint pg, S3Endpoint s3, String database, String migration) throws Exception {
+    return backup(pg, s3, database, migration, List.of());
+  }
+
+  /** A test key pair made with age-keygen; public in this repository, so for tests only. */
+  public static final String AGE_RECIPIENT =
+      "age17sflt4wljqmrnkgdtcym6tdwetu62lgdx5nfuwxum97flgpn0casnhwl8s";
+
+  public static final String AGE_IDENTITY =
+      "AGE-SECRET-KEY-1W4CNWK30PEZ4GNC2SHAKLJHMCTA6EGTCGVDXCEKPMPQGLR8KFSKSJ9H9NE";
+
+  /** With {@code ageRecipients}, the archive is encrypted to them, as backup-service does. */
+  public static Manifest backup(
+      PostgresEndpoint pg,
+      S3Endpoint s3,
+      String database,
+      String migration,
+      List<String> ageRecipients)
+      throws Exception {
     var target =
         new TargetDatabase(
             database,
@@ -46,7 +72,7 @@ final class BackupFixture {
     Instant createdAt = Instant.now();
     var stored = new ByteArrayOutputStream();
     Map<CustomFormatScanner.TableName, Long> rows;
-    ArchiveWriter writer = ArchiveWriter.create(stored, 3, 0);
+    ArchiveWriter writer = ArchiveWriter.create(stored, 3, 0, ageRecipients);
     try (PgProcess pgDump =
         PgProcess.start(
             binaries.pgDump(), target, database, List.of("--format=custom", "--compress=0"))) {
@@ -66,18 +92,18 @@ final class BackupFixture {
             database,
             createdAt,
             Instant.now(),
-            "15",
+            "16",
             Manifest.FORMAT,
             Manifest.COMPRESSION,
-            null,
-            null,
+            ageRecipients.isEmpty() ? null : "age",
+            ageRecipients.isEmpty() ? null : ageRecipients,
             ObjectKeys.dump(database, backupId),
             dump.length,
             HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(dump)),
             writer.plainBytes(),
             tables,
-            "m-fixture",
-            "test",
+            migration,
+            migration == null ? "test" : "pre-migration",
             Map.of(),
             "fixture",
             backupId,
@@ -88,7 +114,43 @@ final class BackupFixture {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     put(s3, ObjectKeys.manifest(database, backupId), json.writeValueAsBytes(manifest));
+    // Backup ids have a resolution of one second: the next backup must sort after this one.
+    Thread.sleep(1010 - System.currentTimeMillis() % 1000);
     return manifest;
+  }
+
+  /** Flips one byte in the middle of the stored dump, leaving the manifest as it was. */
+  public static void flipOneByte(S3Endpoint s3, Manifest manifest) throws Exception {
+    byte[] dump;
+    try (var in =
+        s3.client()
+            .getObject(
+                GetObjectArgs.builder()
+                    .bucket(S3Resource.DEFAULT_BUCKET)
+                    .object(manifest.objectKey())
+                    .build())) {
+      dump = in.readAllBytes();
+    }
+    dump[dump.length / 2] ^= 0x01;
+    put(s3, manifest.objectKey(), dump);
+  }
+
+  /** Removes every stored backup of the database. */
+  public static void clear(S3Endpoint s3, String database) throws Exception {
+    var client = s3.client();
+    for (var item :
+        client.listObjects(
+            ListObjectsArgs.builder()
+                .bucket(S3Resource.DEFAULT_BUCKET)
+                .prefix(database + "/")
+                .recursive(true)
+                .build())) {
+      client.removeObject(
+          RemoveObjectArgs.builder()
+              .bucket(S3Resource.DEFAULT_BUCKET)
+              .object(item.get().objectName())
+              .build());
+    }
   }
 
   private static void put(S3Endpoint s3, String key, byte[] bytes) throws Exception {
