@@ -145,9 +145,7 @@ public final class AuditBenchmark {
       System.out.println("warm: " + warm);
       Thread.sleep(500);
       Map<String, double[]> afterWarm = phaseTotals(service);
-      // The delay is measured in steady state, not behind the autovacuum that the 400 000 new rows
-      // set off.
-      pg.execute(CONTROL, "VACUUM ANALYZE audit.events");
+      settle();
 
       Latency latency = latency(service, topic, run);
       System.out.printf(
@@ -158,6 +156,24 @@ public final class AuditBenchmark {
       System.out.println(phases);
       write(cold, warm, latency, phases, log);
     }
+  }
+
+  /**
+   * Puts the machine back in a steady state after the drains, so that the delay is not measured
+   * behind their aftermath: the autovacuum that 400 000 new rows set off, the checkpoint that their
+   * gigabyte of WAL sets off, and the kernel writing back the drains' dirty pages (PostgreSQL's and
+   * the broker's), which on this machine's disk comes in bursts of hundreds of megabytes every five
+   * seconds for half a minute and holds up the database's writes for up to a second.
+   */
+  private void settle() throws IOException, InterruptedException {
+    pg.execute(CONTROL, "VACUUM ANALYZE audit.events");
+    pg.execute(CONTROL, "CHECKPOINT");
+    Process sync = new ProcessBuilder("sync").inheritIO().start();
+    if (sync.waitFor() != 0) {
+      throw new IllegalStateException("sync failed");
+    }
+    // The file system's journal commits what sync wrote a moment later.
+    Thread.sleep(5_000);
   }
 
   /** One drain of a backlog: events, seconds, batches. */
