@@ -66,6 +66,7 @@ public final class BackupServiceProcess implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("LIFEBOAT_") || k.startsWith("QUARKUS_"));
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("MALLOC_ARENA_MAX", mallocArenaMax());
     env.put("LIFEBOAT_PG_HOST", pg.host());
     env.put("LIFEBOAT_PG_PORT", Integer.toString(pg.port()));
     env.put("LIFEBOAT_PG_USER", pg.username());
@@ -208,5 +209,10 @@ public final class BackupServiceProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** glibc's malloc arenas for the service: as the image runs it, unless the environment says. */
+  public static String mallocArenaMax() {
+    return System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2");
   }
 }

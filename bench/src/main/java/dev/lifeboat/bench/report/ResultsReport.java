@@ -1,6 +1,7 @@
 package dev.lifeboat.bench.report;
 
 import dev.lifeboat.bench.BenchSettings;
+import dev.lifeboat.bench.lifeboat.BackupServiceProcess;
 import dev.lifeboat.bench.measure.Sample;
 import dev.lifeboat.bench.measure.Series;
 import java.io.IOException;
@@ -106,7 +107,9 @@ public final class ResultsReport {
         .append("`; `")
         .append(machine.gzip())
         .append("`\n")
-        .append("- backup-service: `java ")
+        .append("- backup-service: `MALLOC_ARENA_MAX=")
+        .append(BackupServiceProcess.mallocArenaMax())
+        .append(" java ")
         .append(
             memory.jvmOptions().stream().map(option -> option + " ").collect(Collectors.joining()))
         .append("-jar backup-service/target/quarkus-app/quarkus-run.jar` (")
