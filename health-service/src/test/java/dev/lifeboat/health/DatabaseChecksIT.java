@@ -207,12 +207,7 @@ class DatabaseChecksIT {
   @Test
   void anEncryptedBaselineWithoutKeysIsComparedByTablesAndRowsOnly() throws Exception {
     Manifest encrypted =
-        StoredBackupFixture.backup(
-            pg,
-            TestServers.s3(),
-            ShopDatabase.NAME,
-            null,
-            List.of(StoredBackupFixture.AGE_RECIPIENT));
+        StoredBackupFixture.encryptedBackup(pg, TestServers.s3(), ShopDatabase.NAME);
 
     JsonPath report =
         check("{\"database\":\"shop\",\"baselineBackupId\":\"" + encrypted.backupId() + "\"}");

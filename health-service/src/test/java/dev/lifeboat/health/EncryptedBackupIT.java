@@ -56,12 +56,7 @@ class EncryptedBackupIT {
     StoredBackupFixture.clear(TestServers.s3(), ShopDatabase.NAME);
     ShopDatabase.create(pg);
     Manifest encrypted =
-        StoredBackupFixture.backup(
-            pg,
-            TestServers.s3(),
-            ShopDatabase.NAME,
-            null,
-            List.of(StoredBackupFixture.AGE_RECIPIENT));
+        StoredBackupFixture.encryptedBackup(pg, TestServers.s3(), ShopDatabase.NAME);
     pg.execute("shop", "ALTER TABLE orders DROP COLUMN total");
 
     JsonPath report =

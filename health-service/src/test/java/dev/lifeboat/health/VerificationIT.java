@@ -243,12 +243,7 @@ class VerificationIT {
   @Test
   void anEncryptedBackupIsNotDrilledWithoutTheKeysToIt() throws Exception {
     Manifest encrypted =
-        StoredBackupFixture.backup(
-            pg,
-            TestServers.s3(),
-            ShopDatabase.NAME,
-            null,
-            List.of(StoredBackupFixture.AGE_RECIPIENT));
+        StoredBackupFixture.encryptedBackup(pg, TestServers.s3(), ShopDatabase.NAME);
 
     JsonPath v = finished(start("{\"backupId\":\"" + encrypted.backupId() + "\",\"drill\":true}"));
 

@@ -48,6 +48,12 @@ public final class StoredBackupFixture {
   public static final String AGE_IDENTITY =
       "AGE-SECRET-KEY-1W4CNWK30PEZ4GNC2SHAKLJHMCTA6EGTCGVDXCEKPMPQGLR8KFSKSJ9H9NE";
 
+  /** A backup encrypted to {@link #AGE_RECIPIENT}, whose identity is {@link #AGE_IDENTITY}. */
+  public static Manifest encryptedBackup(PostgresEndpoint pg, S3Endpoint s3, String database)
+      throws Exception {
+    return backup(pg, s3, database, null, List.of(AGE_RECIPIENT));
+  }
+
   /** With {@code ageRecipients}, the archive is encrypted to them, as backup-service does. */
   public static Manifest backup(
       PostgresEndpoint pg,
