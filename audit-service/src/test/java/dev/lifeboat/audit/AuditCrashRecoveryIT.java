@@ -8,10 +8,6 @@ import dev.lifeboat.testsupport.KafkaEndpoint;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.ServiceProcess;
 import dev.lifeboat.testsupport.TestServers;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -206,12 +202,7 @@ class AuditCrashRecoveryIT {
   }
 
   private long duplicatesSkipped(ServiceProcess service) throws Exception {
-    String metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(service.url() + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String metrics = service.metrics();
     Matcher m =
         Pattern.compile(
                 "lifeboat_audit_records_total\\{[^}]*outcome=\"duplicate\"[^}]*} ([0-9.E]+)")

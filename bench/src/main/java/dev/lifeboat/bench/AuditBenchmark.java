@@ -425,12 +425,7 @@ public final class AuditBenchmark {
 
   /** Per phase, the service's own timer: seconds in total and batches so far. */
   private static Map<String, double[]> phaseTotals(ServiceProcess service) throws Exception {
-    String metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(service.url() + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String metrics = service.metrics();
     Map<String, double[]> totals = new HashMap<>();
     for (String phase : PHASES) {
       totals.put(

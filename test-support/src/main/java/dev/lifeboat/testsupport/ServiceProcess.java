@@ -59,6 +59,15 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** The service's Prometheus metrics, as {@code /q/metrics} serves them. */
+  public String metrics() throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url() + "/q/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   public int port() {
     return port;
   }
