@@ -18,6 +18,13 @@ import java.util.Optional;
  * COPY text, where a row ends with a newline and newlines inside values are escaped. The counts
  * therefore describe exactly what the archive holds, without scanning any table a second time.
  *
+ * <p>On the way it also joins each table's data into chunks of up to 256 KiB, unless the table of
+ * contents gives the data's positions (pg_dump writing to a file). pg_dump {@code -Z0} writes one
+ * length-prefixed chunk per row; the length words (5 bytes a row, varying) cost more after
+ * compression than anything else in the archive's framing. pg_restore reads chunks of any length
+ * and passes COPY data on unchanged whatever its chunking, so the archive it restores, and the SQL
+ * it renders, are the same.
+ *
  * <p>It reads archive versions 1.12 to 1.16 (pg_dump 9.0 to 17). Given anything else, it still
  * copies every byte and reports no counts, so the caller can count another way.
  */
@@ -27,11 +34,15 @@ public final class CustomFormatScanner {
   private static final int BLOCK_DATA = 1;
   private static final int BLOCK_BLOBS = 3;
   private static final int FORMAT_CUSTOM = 1;
+  private static final int OFFSET_SET = 2;
   private static final int BUFFER = 256 * 1024;
 
   private final InputStream in;
   private final OutputStream out;
   private final byte[] buffer = new byte[BUFFER];
+
+  /** A chunk's length word, as read. */
+  private final byte[] word = new byte[9];
 
   /** Reading the TOC only: any compression will do, and the columns of each table are kept. */
   private final boolean tocOnly;
@@ -40,6 +51,7 @@ public final class CustomFormatScanner {
   private int minor;
   private int intSize;
   private int offSize;
+  private boolean offsetsInToc;
 
   private CustomFormatScanner(InputStream in, OutputStream out, boolean tocOnly) {
     this.in = in;
@@ -111,7 +123,8 @@ public final class CustomFormatScanner {
     }
     intSize = readByte();
     offSize = readByte();
-    if (intSize < 1 || intSize > 8 || offSize < 1 || offSize > 8 || readByte() != FORMAT_CUSTOM) {
+    // Joined chunks of up to 256 KiB need a length word of at least 4 bytes (pg_dump's are).
+    if (intSize < 4 || intSize > 8 || offSize < 1 || offSize > 8 || readByte() != FORMAT_CUSTOM) {
       throw new UnknownLayout();
     }
     // Compressed chunks cannot be counted: the dump must be --compress=0.
@@ -158,7 +171,9 @@ public final class CustomFormatScanner {
       while (readString() != null) {
         // dependencies
       }
-      readBytes(1 + offSize); // data offset: state flag and position
+      // Data offset: a state flag, then the position. pg_dump fills positions in only when it
+      // writes to a file it can seek in, never to a pipe; chunks joined would move the data.
+      offsetsInToc |= readBytes(1 + offSize)[0] == OFFSET_SET;
       if ("TABLE DATA".equals(desc)) {
         tableData.put(dumpId, new TableName(namespace, tag));
         if (tocOnly) {
@@ -258,15 +273,19 @@ public final class CustomFormatScanner {
       if (type == BLOCK_DATA) {
         TableName table = tableData.get(dumpId);
         if (table == null) {
-          readChunks(null);
+          copyChunks(null);
         } else {
           RowCounter counter = new RowCounter();
-          readChunks(counter);
+          if (offsetsInToc) {
+            copyChunks(counter);
+          } else {
+            joinChunks(counter);
+          }
           rows.merge(table, counter.rows(), Long::sum);
         }
       } else if (type == BLOCK_BLOBS) {
         while (readInt() != 0) {
-          readChunks(null); // one large object
+          copyChunks(null); // one large object
         }
       } else {
         throw new UnknownLayout();
@@ -274,8 +293,8 @@ public final class CustomFormatScanner {
     }
   }
 
-  /** Copies length-prefixed chunks up to the empty one, through the counter if there is one. */
-  private void readChunks(RowCounter counter) throws IOException, UnknownLayout {
+  /** Copies length-prefixed chunks up to the empty one as they are, through the counter if any. */
+  private void copyChunks(RowCounter counter) throws IOException, UnknownLayout {
     for (long length; (length = readInt()) != 0; ) {
       if (length < 0) {
         throw new UnknownLayout();
@@ -287,11 +306,62 @@ public final class CustomFormatScanner {
         }
         out.write(buffer, 0, n);
         if (counter != null) {
-          counter.accept(buffer, n);
+          counter.accept(buffer, 0, n);
         }
         length -= n;
       }
     }
+  }
+
+  /**
+   * Copies one table's data, length-prefixed chunks up to the empty one, as chunks of up to {@link
+   * #BUFFER} bytes, counting its rows on the way.
+   */
+  private void joinChunks(RowCounter counter) throws IOException, UnknownLayout {
+    int joined = 0;
+    for (; ; ) {
+      int read = in.readNBytes(word, 0, 1 + intSize);
+      long length = read < 1 + intSize ? -1 : intValue(word);
+      if (length <= 0) {
+        // The end, or a layout this scanner does not know: either way, nothing may be lost.
+        writeChunk(joined);
+        out.write(word, 0, read);
+        if (length == 0) {
+          return;
+        }
+        if (read < 1 + intSize) {
+          throw new EOFException("the archive ends inside a data chunk");
+        }
+        throw new UnknownLayout();
+      }
+      while (length > 0) {
+        if (joined == buffer.length) {
+          writeChunk(joined);
+          joined = 0;
+        }
+        int n = in.read(buffer, joined, (int) Math.min(buffer.length - joined, length));
+        if (n < 0) {
+          writeChunk(joined);
+          throw new EOFException("the archive ends inside a data chunk");
+        }
+        counter.accept(buffer, joined, n);
+        joined += n;
+        length -= n;
+      }
+    }
+  }
+
+  /** The first {@code length} bytes of the buffer as one chunk; nothing when empty. */
+  private void writeChunk(int length) throws IOException {
+    if (length == 0) {
+      return;
+    }
+    byte[] lengthWord = new byte[1 + intSize];
+    for (int i = 1, rest = length; i <= intSize; i++, rest >>>= 8) {
+      lengthWord[i] = (byte) rest;
+    }
+    out.write(lengthWord);
+    out.write(buffer, 0, length);
   }
 
   /**
@@ -310,7 +380,11 @@ public final class CustomFormatScanner {
     private long linesAfterMarker;
 
     void accept(byte[] bytes, int length) {
-      for (int i = 0; i < length; i++) {
+      accept(bytes, 0, length);
+    }
+
+    void accept(byte[] bytes, int offset, int length) {
+      for (int i = offset; i < offset + length; i++) {
         byte b = bytes[i];
         if (b == '\n') {
           lines++;
@@ -335,7 +409,11 @@ public final class CustomFormatScanner {
   }
 
   private long readInt() throws IOException {
-    byte[] bytes = readBytes(1 + intSize);
+    return intValue(readBytes(1 + intSize));
+  }
+
+  /** pg_dump's integer: a sign byte, then {@link #intSize} bytes, least significant first. */
+  private long intValue(byte[] bytes) {
     long value = 0;
     for (int i = intSize; i >= 1; i--) {
       value = (value << 8) | (bytes[i] & 0xff);
