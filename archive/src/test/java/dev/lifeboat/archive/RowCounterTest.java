@@ -3,6 +3,7 @@ package dev.lifeboat.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,5 +44,38 @@ class RowCounterTest {
   void countsLinesButNotCopysEndMarker(String text, long expected) {
     String copyText = text.strip().replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
     assertEquals(expected, rows(copyText));
+  }
+
+  @Test
+  void countsLongRowsOfAnyBytesWhateverTheChunkEdges() {
+    var random = new java.util.Random(42);
+    // Bytes next to a newline's value (0x09, 0x0B), high bytes (é, 0x8A) and backslashes.
+    String alphabet = "ab\t\u000b\\.é\u008a0";
+    var text = new StringBuilder();
+    int rows = 120;
+    for (int row = 0; row < rows; row++) {
+      int length = random.nextInt(40);
+      for (int k = 0; k < length; k++) {
+        text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      text.append('\n');
+    }
+    text.append("\\.\n\n\n");
+
+    assertEquals(rows, rows(text.toString()));
+  }
+
+  @Test
+  void findsTheFirstNewlineAtEveryPosition() {
+    for (int at = 0; at < 20; at++) {
+      byte[] bytes = new byte[20];
+      java.util.Arrays.fill(bytes, (byte) 0x0b);
+      bytes[at] = '\n';
+      for (int later = at + 1; later < 20; later++) {
+        bytes[later] = '\n';
+      }
+      assertEquals(at, CustomFormatScanner.RowCounter.indexOfNewline(bytes, 0, 20));
+      assertEquals(-1, CustomFormatScanner.RowCounter.indexOfNewline(bytes, 0, at));
+    }
   }
 }
