@@ -43,14 +43,21 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** A Java child process using the JDK that runs the tests. */
+  /**
+   * A Java child process using the JDK that runs the tests. Tests want servers up quickly, so the
+   * JIT stops at C1, unless {@code lifeboat.it.fullJit} is {@code true}: a benchmark wants the
+   * servers as fast as in production, and C1 code, for one, hashes SHA-256 without the CPU's
+   * instructions, several times slower.
+   */
   static List<String> java(String maxHeap, String classpath, String mainClass, String... args) {
     Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
     var command = new java.util.ArrayList<String>();
     command.add(javaBin.toString());
     command.add("-Xmx" + maxHeap);
     command.add("-XX:+UseSerialGC");
-    command.add("-XX:TieredStopAtLevel=1");
+    if (!Boolean.getBoolean("lifeboat.it.fullJit")) {
+      command.add("-XX:TieredStopAtLevel=1");
+    }
     command.add("-Djava.awt.headless=true");
     command.add("-cp");
     command.add(classpath);
