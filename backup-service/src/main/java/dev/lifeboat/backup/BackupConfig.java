@@ -13,8 +13,12 @@ public interface BackupConfig {
   @WithDefault("2")
   int maxConcurrent();
 
-  /** zstd level: 3 is fast and already beats gzip -6 on dumps. */
-  @WithDefault("3")
+  /**
+   * zstd level. 2 by default: on data that hardly compresses it costs half of level 3's CPU, which
+   * on a small machine is what a backup waits for, and stores 0.3 % more; both store less than gzip
+   * -6 (docs/performance.md).
+   */
+  @WithDefault("2")
   int compressionLevel();
 
   /**

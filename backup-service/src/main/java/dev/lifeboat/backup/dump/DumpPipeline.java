@@ -128,7 +128,7 @@ public class DumpPipeline {
         writer =
             ArchiveWriter.create(
                 fromDump, config.compressionLevel(), config.compressionWorkers(), recipients);
-        // pg_dump -Z0 writes a chunk per row (about 100 bytes): buffered, zstd gets 1 MiB writes.
+        // The scanner passes headers on in pieces of a few bytes: buffered, zstd gets 1 MiB writes.
         var toWriter = new BufferedOutputStream(progress(writer, listener), IO_BUFFER);
         var streamCounts =
             CustomFormatScanner.copy(new BufferedInputStream(pgDump.stdout(), IO_BUFFER), toWriter);
