@@ -21,7 +21,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The object store's connection breaks in the middle of a multipart upload. */
+/**
+ * A backup breaks half-way: the object store's connection in the middle of a multipart upload, or
+ * pg_dump's connection in the middle of a table.
+ */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(CuttingS3Resource.class)
@@ -85,6 +88,74 @@ class StorageFailureIT {
     assertTrue(reason.startsWith("upload of bulky/" + backupId + "/dump failed"), reason);
 
     assertEquals(List.of(), stored.keys("bulky/" + backupId + "/"), "no object, no manifest");
+    assertEquals(
+        List.of(), incompleteUploads("bulky/"), "no incomplete multipart upload left behind");
+  }
+
+  @Test
+  void pgDumpDyingMidTableFailsTheBackupWithItsOwnWordsAndLeavesNothing() throws Exception {
+    // About 200 MB of COPY text: pg_dump spends seconds on this one table.
+    pg.execute(
+        "bulky",
+        """
+        DROP TABLE IF EXISTS slow;
+        CREATE TABLE slow AS SELECT g AS id, md5(g::text) || md5((g * 3)::text) AS body
+          FROM generate_series(1, 3000000) g;
+        """);
+    try {
+      String backupId =
+          given()
+              .header("Authorization", bearer(Roles.PIPELINE))
+              .contentType("application/json")
+              .body("{\"database\":\"bulky\"}")
+              .post("/api/v1/backups")
+              .then()
+              .statusCode(202)
+              .extract()
+              .path("backupId");
+
+      // The server ends pg_dump's session while it copies the table, as a crash or a DBA would.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () ->
+                  pg.queryLong(
+                          "bulky",
+                          "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                              + " WHERE application_name = 'lifeboat' AND query LIKE 'COPY %slow%'")
+                      == 1);
+
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  "FAILED"
+                      .equals(
+                          given()
+                              .header("Authorization", bearer(Roles.VIEWER))
+                              .get("/api/v1/backups/" + backupId)
+                              .then()
+                              .extract()
+                              .path("status")));
+      String reason =
+          given()
+              .header("Authorization", bearer(Roles.VIEWER))
+              .get("/api/v1/backups/" + backupId)
+              .then()
+              .extract()
+              .path("failureReason");
+      // pg_dump's own account, not merely that the archive ended early.
+      assertTrue(reason.contains("pg_dump failed"), reason);
+      assertTrue(reason.contains("terminating connection due to administrator command"), reason);
+      assertEquals(List.of(), stored.keys("bulky/" + backupId + "/"), "no object, no manifest");
+      assertEquals(List.of(), incompleteUploads("bulky/"), "no incomplete multipart upload");
+    } finally {
+      pg.execute("bulky", "DROP TABLE slow");
+    }
+  }
+
+  private static List<String> incompleteUploads(String prefix) throws Exception {
     var s3 = TestServers.s3();
     ListMultipartUploadsResponse uploads =
         MinioAsyncClient.builder()
@@ -92,11 +163,8 @@ class StorageFailureIT {
             .credentials(s3.accessKey(), s3.secretKey())
             .build()
             .listMultipartUploadsAsync(
-                S3Resource.DEFAULT_BUCKET, null, null, null, "bulky/", 1000, null, null, null, null)
+                S3Resource.DEFAULT_BUCKET, null, null, null, prefix, 1000, null, null, null, null)
             .get();
-    assertEquals(
-        List.of(),
-        uploads.result().uploads().stream().map(u -> u.objectName()).toList(),
-        "no incomplete multipart upload left behind");
+    return uploads.result().uploads().stream().map(u -> u.objectName()).toList();
   }
 }

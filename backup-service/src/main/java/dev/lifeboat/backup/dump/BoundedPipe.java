@@ -48,6 +48,11 @@ final class BoundedPipe {
     return input;
   }
 
+  /** Whether the reading end has been closed, by its reader or on failure. */
+  boolean readerClosed() {
+    return readerClosed;
+  }
+
   private final class Output extends OutputStream {
     private byte[] chunk;
     private int filled;

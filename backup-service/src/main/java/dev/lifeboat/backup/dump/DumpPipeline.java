@@ -16,6 +16,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,8 +131,16 @@ public class DumpPipeline {
                 fromDump, config.compressionLevel(), config.compressionWorkers(), recipients);
         // The scanner passes headers on in pieces of a few bytes: buffered, zstd gets 1 MiB writes.
         var toWriter = new BufferedOutputStream(progress(writer, listener), IO_BUFFER);
-        var streamCounts =
-            CustomFormatScanner.copy(new BufferedInputStream(pgDump.stdout(), IO_BUFFER), toWriter);
+        Optional<Map<CustomFormatScanner.TableName, Long>> streamCounts;
+        try {
+          streamCounts =
+              CustomFormatScanner.copy(
+                  new BufferedInputStream(pgDump.stdout(), IO_BUFFER), toWriter);
+        } catch (EOFException truncated) {
+          // pg_dump stopped in the middle of the archive: its own words say why, when it failed.
+          pgDump.finish();
+          throw truncated;
+        }
         toWriter.flush();
         pgDump.finish();
         writer.close();
@@ -152,10 +161,16 @@ public class DumpPipeline {
             recipients.isEmpty() ? null : AgeEncryption.SCHEME,
             recipients.isEmpty() ? null : recipients);
       } catch (IOException e) {
-        // A broken pipe means the upload gave up first: its error is the one worth reporting.
+        // A pipe broken at its reading end means the upload gave up first: its error is the one
+        // worth reporting. Otherwise the dump failed, and the upload must not outlive it.
+        boolean uploadGaveUp = pipe.readerClosed();
         toStorage.close();
         closeQuietly(writer);
-        throw uploadFailure(upload).orElseThrow(() -> e);
+        if (uploadGaveUp) {
+          throw uploadFailure(upload).orElseThrow(() -> e);
+        }
+        upload.cancel(true);
+        throw e;
       } catch (RuntimeException | StorageException e) {
         // Fail the upload rather than let it complete a truncated object.
         toStorage.close();
