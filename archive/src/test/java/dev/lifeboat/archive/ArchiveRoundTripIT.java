@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lifeboat.archive.restore.ArchiveRestore;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.TestServers;
@@ -117,6 +118,34 @@ class ArchiveRoundTripIT {
         PG.queryLong("archive_src", "SELECT sum(hashtext(note)) FROM orders"),
         PG.queryLong("archive_by_hand", "SELECT sum(hashtext(note)) FROM orders"),
         "the same contents, newlines and tabs included");
+  }
+
+  @Test
+  void aRestorePgRestoreStopsFailsWithItsOwnWordsNotABrokenPipe() throws Exception {
+    byte[] stored = dump(new ArchiveWriter[1]);
+    PG.dropDatabase("archive_clash");
+    PG.createDatabase("archive_clash");
+    PG.execute("archive_clash", "CREATE TABLE customers (id int)");
+
+    // pg_restore stops at the clash, long before it has read the 20000 orders.
+    var failure =
+        assertThrows(
+            PgToolException.class,
+            () ->
+                new ArchiveRestore(BINARIES, List.of())
+                    .restore(
+                        target(PG.password()),
+                        "archive_clash",
+                        new ByteArrayInputStream(stored),
+                        List.of("--no-owner")));
+
+    assertTrue(
+        failure.getMessage().contains("relation \"customers\" already exists"),
+        failure.getMessage());
+    assertEquals(
+        0,
+        PG.queryLong("archive_clash", "SELECT count(*) FROM pg_tables WHERE tablename = 'orders'"),
+        "one transaction: nothing of the archive stays");
   }
 
   @Test

@@ -45,11 +45,7 @@ public final class ArchiveRestore {
     List<String> args = new ArrayList<>(List.of("--exit-on-error", "--single-transaction"));
     args.addAll(options);
     try (PgProcess pgRestore = PgProcess.start(binaries.pgRestore(), target, database, args)) {
-      try (InputStream plain = ArchiveReader.open(stored, identities);
-          OutputStream stdin = pgRestore.stdin()) {
-        plain.transferTo(stdin);
-      }
-      pgRestore.finish();
+      feed(stored, pgRestore);
     }
   }
 
@@ -93,12 +89,29 @@ public final class ArchiveRestore {
               return informational(line);
             })) {
       observer.started(pgRestore.handle());
-      try (InputStream plain = ArchiveReader.open(stored, identities);
-          OutputStream stdin = pgRestore.stdin()) {
-        plain.transferTo(stdin);
-      }
-      pgRestore.finish();
+      feed(stored, pgRestore);
     }
+  }
+
+  /**
+   * Streams the archive into pg_restore and waits for it. Should pg_restore stop early, on an error
+   * of the archive's SQL with {@code --exit-on-error}, writing to it fails with a broken pipe; its
+   * own error says what went wrong.
+   */
+  private void feed(InputStream stored, PgProcess pgRestore) throws IOException {
+    try (InputStream plain = ArchiveReader.open(stored, identities);
+        OutputStream stdin = pgRestore.stdin()) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = plain.read(buffer)) >= 0; ) {
+        try {
+          stdin.write(buffer, 0, n);
+        } catch (IOException brokenPipe) {
+          pgRestore.finish();
+          throw brokenPipe;
+        }
+      }
+    }
+    pgRestore.finish();
   }
 
   /** pg_restore's --verbose lines, as opposed to its errors, warnings and their details. */

@@ -216,7 +216,7 @@ public class RestoreExecutor {
             "restore %s of %s %s; the target is as it was",
             r.restoreId(), r.database(), e.getMessage());
       } catch (Exception e) {
-        // A pg_restore ended by a cancel fails with a broken pipe: it is the cancel that counts.
+        // A pg_restore ended by a cancel fails (its exit status, a broken pipe): the cancel counts.
         if (cancellation.requested() && !passedPointOfNoReturn(r)) {
           cleanUp(run);
           if (run.current != null) {
