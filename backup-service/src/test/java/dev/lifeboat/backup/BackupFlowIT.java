@@ -373,36 +373,8 @@ class BackupFlowIT {
 
   @Test
   void aDumpThatCannotConnectFailsWithAReasonAndLeavesNoObjects() throws Exception {
-    String backupId =
-        given()
-            .header("Authorization", bearer(Roles.PIPELINE))
-            .contentType("application/json")
-            .body("{\"database\":\"locked\"}")
-            .post("/api/v1/backups")
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("backupId");
-
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                "FAILED"
-                    .equals(
-                        given()
-                            .header("Authorization", bearer(Roles.VIEWER))
-                            .get("/api/v1/backups/" + backupId)
-                            .then()
-                            .extract()
-                            .path("status")));
-    String reason =
-        given()
-            .header("Authorization", bearer(Roles.VIEWER))
-            .get("/api/v1/backups/" + backupId)
-            .then()
-            .extract()
-            .path("failureReason");
+    String backupId = BackupApi.requestBackup("locked");
+    String reason = BackupApi.failureReason(backupId, WAIT);
     assertTrue(reason.contains("password authentication failed"), reason);
     assertFalse(reason.contains(pg.password()), "no credentials in the reason");
     assertEquals(List.of(), stored.keys("locked/" + backupId + "/"));

@@ -1,17 +1,14 @@
 package dev.lifeboat.backup;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.testsupport.KafkaResource;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.PostgresResource;
 import dev.lifeboat.testsupport.S3Resource;
 import dev.lifeboat.testsupport.TestServers;
-import dev.lifeboat.testsupport.Tokens;
 import io.minio.ListMultipartUploadsResponse;
 import io.minio.MinioAsyncClient;
 import io.quarkus.test.common.ResourceArg;
@@ -38,10 +35,6 @@ class StorageFailureIT {
   private final PostgresEndpoint pg = TestServers.postgres();
   private final StoredBackups stored = new StoredBackups(TestServers.s3());
 
-  private static String bearer(String role) {
-    return "Bearer " + Tokens.forRoles("ops", role);
-  }
-
   @Test
   void aStorageFailureMidUploadFailsTheBackupAndLeavesNothing() throws Exception {
     // About 60 MB of hex text: a dump of several 5 MiB parts even after zstd.
@@ -54,37 +47,10 @@ class StorageFailureIT {
         """);
     CuttingS3Resource.proxy.cutAfter(8L * 1024 * 1024);
 
-    String backupId =
-        given()
-            .header("Authorization", bearer(Roles.PIPELINE))
-            .contentType("application/json")
-            .body("{\"database\":\"bulky\"}")
-            .post("/api/v1/backups")
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("backupId");
+    String backupId = BackupApi.requestBackup("bulky");
 
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(
-            () ->
-                "FAILED"
-                    .equals(
-                        given()
-                            .header("Authorization", bearer(Roles.VIEWER))
-                            .get("/api/v1/backups/" + backupId)
-                            .then()
-                            .extract()
-                            .path("status")));
+    String reason = BackupApi.failureReason(backupId, Duration.ofSeconds(90));
     assertEquals(1, CuttingS3Resource.proxy.cuts(), "the upload's connection was cut");
-    String reason =
-        given()
-            .header("Authorization", bearer(Roles.VIEWER))
-            .get("/api/v1/backups/" + backupId)
-            .then()
-            .extract()
-            .path("failureReason");
     assertTrue(reason.startsWith("upload of bulky/" + backupId + "/dump failed"), reason);
 
     assertEquals(List.of(), stored.keys("bulky/" + backupId + "/"), "no object, no manifest");
@@ -103,16 +69,7 @@ class StorageFailureIT {
           FROM generate_series(1, 3000000) g;
         """);
     try {
-      String backupId =
-          given()
-              .header("Authorization", bearer(Roles.PIPELINE))
-              .contentType("application/json")
-              .body("{\"database\":\"bulky\"}")
-              .post("/api/v1/backups")
-              .then()
-              .statusCode(202)
-              .extract()
-              .path("backupId");
+      String backupId = BackupApi.requestBackup("bulky");
 
       // The server ends pg_dump's session while it copies the table, as a crash or a DBA would.
       await()
@@ -126,25 +83,7 @@ class StorageFailureIT {
                               + " WHERE application_name = 'lifeboat' AND query LIKE 'COPY %slow%'")
                       == 1);
 
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(
-              () ->
-                  "FAILED"
-                      .equals(
-                          given()
-                              .header("Authorization", bearer(Roles.VIEWER))
-                              .get("/api/v1/backups/" + backupId)
-                              .then()
-                              .extract()
-                              .path("status")));
-      String reason =
-          given()
-              .header("Authorization", bearer(Roles.VIEWER))
-              .get("/api/v1/backups/" + backupId)
-              .then()
-              .extract()
-              .path("failureReason");
+      String reason = BackupApi.failureReason(backupId, Duration.ofSeconds(90));
       // pg_dump's own account, not merely that the archive ended early.
       assertTrue(reason.contains("pg_dump failed"), reason);
       assertTrue(reason.contains("terminating connection due to administrator command"), reason);
