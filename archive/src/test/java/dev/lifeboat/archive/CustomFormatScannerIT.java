@@ -2,6 +2,7 @@ package dev.lifeboat.archive;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.common.databases.TargetDatabase;
@@ -9,9 +10,11 @@ import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.TestServers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,6 +150,48 @@ class CustomFormatScannerIT {
     } finally {
       Files.delete(file);
     }
+  }
+
+  /** Where the COPY text of table "plain" begins: just after its first row's length word. */
+  private static int firstPlainRow(byte[] archive) {
+    byte[] row = "1\tline one".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i + row.length <= archive.length; i++) {
+      if (Arrays.equals(archive, i, i + row.length, row, 0, row.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no row of plain in the archive");
+  }
+
+  @Test
+  void aDataChunkOfUnknownLengthEndsTheCountingButNoByteIsLost() throws Exception {
+    byte[] archive = dump(List.of("--compress=0"));
+    int word = firstPlainRow(archive) - 5;
+    archive[word] = 1; // the sign byte: a negative length, which pg_dump never writes
+    var copy = new ByteArrayOutputStream();
+
+    assertEquals(
+        Optional.empty(), CustomFormatScanner.copy(new ByteArrayInputStream(archive), copy));
+    byte[] copied = copy.toByteArray();
+    // Whatever came before was joined; from the odd word on, the archive passes as it is.
+    int rest = archive.length - word;
+    assertArrayEquals(
+        Arrays.copyOfRange(archive, word, archive.length),
+        Arrays.copyOfRange(copied, copied.length - rest, copied.length));
+  }
+
+  @Test
+  void anArchiveThatEndsInsideADataChunkIsAnError() throws Exception {
+    byte[] archive = dump(List.of("--compress=0"));
+    byte[] truncated = Arrays.copyOf(archive, firstPlainRow(archive) + 3);
+
+    var failure =
+        assertThrows(
+            EOFException.class,
+            () ->
+                CustomFormatScanner.copy(
+                    new ByteArrayInputStream(truncated), new ByteArrayOutputStream()));
+    assertEquals("the archive ends inside a data chunk", failure.getMessage());
   }
 
   @Test
