@@ -160,21 +160,16 @@ public class DumpPipeline {
             writer.sha256Hex(),
             recipients.isEmpty() ? null : AgeEncryption.SCHEME,
             recipients.isEmpty() ? null : recipients);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException | StorageException e) {
         // A pipe broken at its reading end means the upload gave up first: its error is the one
-        // worth reporting. Otherwise the dump failed, and the upload must not outlive it.
+        // worth reporting. Otherwise the dump failed: fail the upload rather than let it complete
+        // a truncated object.
         boolean uploadGaveUp = pipe.readerClosed();
         toStorage.close();
         closeQuietly(writer);
-        if (uploadGaveUp) {
-          throw uploadFailure(upload).orElseThrow(() -> e);
+        if (uploadGaveUp && e instanceof IOException brokenPipe) {
+          throw uploadFailure(upload).orElseThrow(() -> brokenPipe);
         }
-        upload.cancel(true);
-        throw e;
-      } catch (RuntimeException | StorageException e) {
-        // Fail the upload rather than let it complete a truncated object.
-        toStorage.close();
-        closeQuietly(writer);
         upload.cancel(true);
         throw e;
       }
