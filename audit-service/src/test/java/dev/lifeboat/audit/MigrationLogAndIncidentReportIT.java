@@ -192,12 +192,19 @@ class MigrationLogAndIncidentReportIT {
         "/lifeboat/restore-service",
         new RestoreEvents.Progress(restoreId, database, "restore-scratch", 20, 0, 0),
         2);
+    // Progress within the step: the same step, not a new one.
+    add(
+        EventType.RESTORE_PROGRESS,
+        restoreId,
+        "/lifeboat/restore-service",
+        new RestoreEvents.Progress(restoreId, database, "restore-scratch", 40, 0, 0),
+        6);
     add(
         EventType.RESTORE_PROGRESS,
         restoreId,
         "/lifeboat/restore-service",
         new RestoreEvents.Progress(restoreId, database, "verify-rows", 60, 0, 0),
-        10);
+        4);
     add(
         EventType.RESTORE_PROGRESS,
         restoreId,
@@ -337,6 +344,10 @@ class MigrationLogAndIncidentReportIT {
     }
     String timeline =
         report.substring(report.indexOf("## Timeline"), report.indexOf("## Verification"));
+    assertEquals(
+        report.indexOf("Step `restore-scratch`"),
+        report.lastIndexOf("Step `restore-scratch`"),
+        "one line for the step:\n" + timeline);
     assertTrue(
         timeline.indexOf("Detected") < timeline.indexOf("Restore planned")
             && timeline.indexOf("Restore planned") < timeline.indexOf("Service restored")
@@ -350,6 +361,66 @@ class MigrationLogAndIncidentReportIT {
         .statusCode(404)
         .contentType("application/problem+json");
     given().get("/api/v1/incidents/" + restoreId + "/report").then().statusCode(401);
+  }
+
+  @Test
+  void aFailureFromBeforeTheBackupIsNotWhatTheRestoreAnswers() {
+    String hex = UUID.randomUUID().toString().substring(0, 8);
+    String earlier = "early_" + hex;
+    String backup = "bk_20260103T100000Z_" + hex;
+    String restore = "rs_early_" + hex;
+    events.clear();
+    // Failed hours ago; the backup was taken after it, so restoring that backup does not undo it.
+    add(
+        EventType.MIGRATION_FAILED,
+        "m-early-" + hex,
+        "/pipelines/app-deploy",
+        new MigrationReported(earlier, "20260102_old_" + hex, null),
+        0);
+    add(
+        EventType.BACKUP_STARTED,
+        "b-" + hex,
+        "/lifeboat/backup-service",
+        new BackupEvents.Started(backup, earlier, null),
+        600);
+    add(
+        EventType.BACKUP_COMPLETED,
+        "b-" + hex,
+        "/lifeboat/backup-service",
+        new BackupEvents.Completed(
+            backup, earlier, earlier + "/" + backup + "/dump", 1, 1, "ff", 1_000, 1, null),
+        1);
+    add(
+        EventType.RESTORE_PLANNED,
+        restore,
+        "/lifeboat/restore-service",
+        new RestoreEvents.Planned(restore, backup, earlier, RestoreEvents.Mode.SWAP),
+        60);
+    add(
+        EventType.RESTORE_STARTED,
+        restore,
+        "/lifeboat/restore-service",
+        new RestoreEvents.Started(restore, backup, earlier, RestoreEvents.Mode.SWAP),
+        1);
+    add(
+        EventType.RESTORE_COMPLETED,
+        restore,
+        "/lifeboat/restore-service",
+        new RestoreEvents.Completed(restore, backup, earlier, 2_000),
+        2);
+    samples.publish(events);
+    events.forEach(e -> db.awaitStored(e.id()));
+
+    String report =
+        given()
+            .header("Authorization", viewer())
+            .get("/api/v1/incidents/" + restore + "/report")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertTrue(report.contains(": Service restored (restore completed in 2.0 s)"), report);
+    assertTrue(!report.contains("Detected"), report);
   }
 
   @Test

@@ -64,7 +64,7 @@ public class IncidentResource {
       description =
           "correlationId is the restore's (its restoreId for restores planned through the API)."
               + " Detected (the last failed check or migration of the database in the 24 hours"
-              + " before), planned, confirmed by, safety backup, steps with durations,"
+              + " before, and not before the backup restored from was started), planned, confirmed by, safety backup, steps with durations,"
               + " verification, and the first health check after; laid out as the runbooks'"
               + " incident report template.")
   @APIResponse(
@@ -99,9 +99,20 @@ public class IncidentResource {
     String database = first.database();
     OffsetDateTime began = first.time();
     String backupId = LoggedEvent.of(first).text("backupId");
+    // A problem seen before the backup restored from was taken is in that backup too: the restore
+    // cannot be its answer, so detection looks no further back than the backup's start.
     Uni<Optional<StoredEntry>> detected =
-        events
-            .ofDatabase(database, DETECTIONS, began.minus(DETECTION_WINDOW), began, true, 50)
+        (backupId == null
+                ? Uni.createFrom().item(Optional.<StoredEntry>empty())
+                : events.firstAboutBackup(backupId, "dev.lifeboat.backup.started"))
+            .chain(
+                backupStarted -> {
+                  OffsetDateTime from = began.minus(DETECTION_WINDOW);
+                  if (backupStarted.isPresent() && backupStarted.get().time().isAfter(from)) {
+                    from = backupStarted.get().time();
+                  }
+                  return events.ofDatabase(database, DETECTIONS, from, began, true, 50);
+                })
             .map(
                 found ->
                     found.stream()

@@ -233,13 +233,19 @@ public final class IncidentReport {
     return md.toString();
   }
 
-  /** Each progress event starts a step; the next progress event or the end finishes it. */
+  /**
+   * A progress event naming a new step starts it; the next one naming another step, or the end,
+   * finishes it. Progress within a step (bytes restored so far) repeats the step's name.
+   */
   private static List<Step> steps(List<LoggedEvent> events) {
     List<Step> steps = new ArrayList<>();
     String current = null;
     OffsetDateTime since = null;
     for (LoggedEvent e : events) {
       boolean progress = e.type().equals("dev.lifeboat.restore.progress");
+      if (progress && current != null && current.equals(e.text("step"))) {
+        continue;
+      }
       boolean ends =
           e.type().equals("dev.lifeboat.restore.completed")
               || e.type().equals("dev.lifeboat.restore.failed")
