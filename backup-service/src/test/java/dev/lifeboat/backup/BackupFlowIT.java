@@ -145,6 +145,27 @@ class BackupFlowIT {
     assertEquals(
         counts.size(), manifestCounts.size(), "every table, no more: " + manifestCounts.keySet());
 
+    // The API shows the manifest plus status: every field of it, nulls included, and the same.
+    JsonNode shown =
+        json.readTree(
+            given()
+                .header("Authorization", bearer(Roles.VIEWER))
+                .get("/api/v1/backups/" + backupId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+    assertEquals("COMPLETED", shown.path("status").asText());
+    manifest
+        .fieldNames()
+        .forEachRemaining(
+            field -> {
+              assertTrue(shown.has(field), "the API shows the manifest's " + field + ": " + shown);
+              if (!field.endsWith("At")) {
+                assertEquals(manifest.get(field), shown.get(field), field);
+              }
+            });
+
     byte[] dump = stored.read("app/" + backupId + "/dump");
     assertEquals(dump.length, manifest.path("sizeBytes").asLong());
     assertEquals(StoredBackups.sha256(dump), manifest.path("sha256").asText());

@@ -6,10 +6,15 @@ import dev.lifeboat.backup.catalog.Backup;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A backup as the API shows it: the manifest's fields (once it exists), its status, and while it
  * runs, its progress.
+ *
+ * <p>Fields the manifest may hold as null are shown as null, not left out, as in the manifest: the
+ * request's own ones from the start, {@code encryption} and {@code encryptionKeyIds} (wrapped in
+ * Optional, which an absent manifest leaves null and so out) once the manifest exists.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BackupView(
@@ -24,16 +29,17 @@ public record BackupView(
     String serverVersion,
     String format,
     String compression,
-    String encryption,
+    Optional<String> encryption,
+    Optional<List<String>> encryptionKeyIds,
     String objectKey,
     Long sizeBytes,
     String sha256,
     Long dumpBytes,
     List<Manifest.Table> tables,
-    String migration,
-    String reason,
+    @JsonInclude(JsonInclude.Include.ALWAYS) String migration,
+    @JsonInclude(JsonInclude.Include.ALWAYS) String reason,
     Map<String, String> labels,
-    String requestedBy,
+    @JsonInclude(JsonInclude.Include.ALWAYS) String requestedBy,
     String correlationId,
     boolean pinned,
     Instant verifiedAt,
@@ -62,7 +68,8 @@ public record BackupView(
         m == null ? null : m.serverVersion(),
         m == null ? null : m.format(),
         m == null ? null : m.compression(),
-        m == null ? null : m.encryption(),
+        m == null ? null : Optional.ofNullable(m.encryption()),
+        m == null ? null : Optional.ofNullable(m.encryptionKeyIds()),
         m == null ? null : m.objectKey(),
         m == null ? null : m.sizeBytes(),
         m == null ? null : m.sha256(),
