@@ -126,13 +126,13 @@ function renderSummary() {
   if (!summary) return;
   fill("backups", summary.backups.map(b => row([
     b.database, { text: b.backups, className: "num" }, { text: bytes(b.totalBytes), className: "num" },
-    b.lastBackupId, age(b.lastCompletedAt), { text: bytes(b.lastSizeBytes), className: "num" },
+    { text: b.lastBackupId, className: "id" }, age(b.lastCompletedAt), { text: bytes(b.lastSizeBytes), className: "num" },
     { text: duration(b.lastDurationMillis), className: "num" }])), "backups-empty");
   fill("health", summary.health.map(h => row([
-    h.database, el("span", h.status, "badge " + h.status), { text: h.findings, className: "num" }, h.checkId, age(h.checkedAt)])),
+    h.database, el("span", h.status, "badge " + h.status), { text: h.findings, className: "num" }, { text: h.checkId, className: "id" }, age(h.checkedAt)])),
     "health-empty");
   fill("restores", summary.openRestores.map(r => row([
-    r.restoreId, r.database, r.backupId || "", r.mode || "", shortType(r.lastType) + (r.step ? " (" + r.step + ")" : ""), age(r.since)])),
+    { text: r.restoreId, className: "id" }, r.database, { text: r.backupId || "", className: "id" }, r.mode || "", shortType(r.lastType) + (r.step ? " (" + r.step + ")" : ""), age(r.since)])),
     "restores-empty");
   renderChart(summary.backupHistory);
 }

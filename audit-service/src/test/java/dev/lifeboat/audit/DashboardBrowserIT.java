@@ -92,6 +92,15 @@ class DashboardBrowserIT {
         "",
         browser.script("return location.hash").asText(),
         "the token is taken out of the address bar");
+    assertEquals(
+        "",
+        browser
+            .script(
+                "return [...document.querySelectorAll('.panel')]"
+                    + ".filter(p => p.scrollWidth > p.clientWidth)"
+                    + ".map(p => p.querySelector('h2').textContent).join(', ')")
+            .asText(),
+        "no panel scrolls sideways in a 1280 px window");
 
     // Published while the page is open: the live feed shows it, and the panels follow.
     String liveBackup = "bk_20260103T101010Z_" + UUID.randomUUID().toString().substring(0, 8);
