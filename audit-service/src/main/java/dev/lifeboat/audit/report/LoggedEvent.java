@@ -80,7 +80,7 @@ public record LoggedEvent(StoredEntry entry, JsonNode data) {
               + text("status")
               + " ("
               + number("findings")
-              + " findings"
+              + (number("findings") == 1 ? " finding" : " findings")
               + (text("baselineBackupId") != null
                   ? ", against backup " + text("baselineBackupId")
                   : "")
