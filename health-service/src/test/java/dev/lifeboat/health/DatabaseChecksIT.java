@@ -6,16 +6,22 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.locks.DatabaseLocks;
 import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
+import dev.lifeboat.common.databases.TargetDatabases;
+import dev.lifeboat.common.events.HealthEvents;
 import dev.lifeboat.common.messaging.Topics;
-import dev.lifeboat.health.checks.DatabaseLocks;
+import dev.lifeboat.health.catalog.CheckReport;
+import dev.lifeboat.health.checks.CheckRunner;
+import dev.lifeboat.health.checks.CheckTurns;
 import dev.lifeboat.testsupport.KafkaResource;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.PostgresResource;
@@ -31,8 +37,10 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +63,9 @@ class DatabaseChecksIT {
   private TopicRecorder events;
   private Manifest baseline;
 
-  @Inject DatabaseLocks locks;
+  @Inject CheckTurns locks;
+  @Inject CheckRunner runner;
+  @Inject TargetDatabases targets;
 
   @BeforeEach
   void shopWithABackup() throws Exception {
@@ -285,6 +295,30 @@ class DatabaseChecksIT {
       locks.release("shop");
     }
     check("{\"database\":\"shop\"}");
+  }
+
+  @Test
+  @SuppressWarnings("try") // the lease is held, not used: a restore running
+  void whileARestoreRunsTheApiRefusesAndOtherChecksWaitForIt() throws Exception {
+    CompletableFuture<Optional<CheckReport>> scheduled;
+    try (DatabaseLocks.Lease restoreRunning =
+        DatabaseLocks.exclusive(targets.get("shop"), Duration.ZERO)) {
+      rejected("{\"database\":\"shop\"}", 409, "a restore of shop is running");
+      scheduled =
+          CompletableFuture.supplyAsync(
+              () ->
+                  runner.run(runner.latest("shop", "schedule", null, null, Duration.ofMinutes(1))));
+      Thread.sleep(2000);
+      assertFalse(scheduled.isDone(), "a scheduled check waits for the restore");
+      assertEquals(
+          1,
+          pg.queryLong(
+              "postgres",
+              "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"),
+          "on its lock");
+    }
+    CheckReport report = scheduled.get(60, TimeUnit.SECONDS).orElseThrow();
+    assertEquals(HealthEvents.Status.HEALTHY, report.status(), report.findings().toString());
   }
 
   private JsonNode checked(String checkId) throws Exception {

@@ -12,8 +12,8 @@ import java.time.Duration;
  * Keeps a backup of a database and a restore of it from running at the same time, across services
  * and replicas: a PostgreSQL advisory lock on the target's server, held by a session in its
  * maintenance database {@code postgres} (the target itself is renamed, dropped or swapped by
- * restores). Backups hold it shared, so several may run; a restore holds it exclusively, so it
- * waits for running backups and new backups wait for it.
+ * restores). Backups and health checks hold it shared, so several may run; a restore holds it
+ * exclusively, so it waits for running backups and checks, and new ones wait for it.
  */
 public final class DatabaseLocks {
   /** The first key of Lifeboat's advisory locks: "LBOT". */
@@ -35,12 +35,18 @@ public final class DatabaseLocks {
     }
   }
 
-  /** Taken by a backup; waits at most {@code wait} (zero: as long as it takes) for a restore. */
+  /**
+   * Taken by a backup or a check; waits at most {@code wait} (zero: as long as it takes) for a
+   * restore.
+   */
   public static Lease shared(TargetDatabase target, Duration wait) throws SQLException {
     return take(target, wait, "pg_advisory_lock_shared");
   }
 
-  /** Taken by a restore; waits at most {@code wait} (zero: as long as it takes) for backups. */
+  /**
+   * Taken by a restore; waits at most {@code wait} (zero: as long as it takes) for backups and
+   * checks.
+   */
   public static Lease exclusive(TargetDatabase target, Duration wait) throws SQLException {
     return take(target, wait, "pg_advisory_lock");
   }
@@ -65,7 +71,7 @@ public final class DatabaseLocks {
         throw new SQLException(
             (function.endsWith("shared")
                     ? "a restore of " + target.database() + " is running"
-                    : "a backup of " + target.database() + " is running")
+                    : "a backup or health check of " + target.database() + " is running")
                 + " and did not finish within "
                 + wait,
             "55P03",

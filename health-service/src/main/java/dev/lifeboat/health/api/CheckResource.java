@@ -95,7 +95,7 @@ public class CheckResource {
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "409",
-      description = "Another check of the database is still running",
+      description = "Another check or a restore of the database is still running",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response check(@Valid @NotNull CheckRequestBody body) {
     targets.get(body.database());

@@ -1,6 +1,7 @@
 package dev.lifeboat.health.checks;
 
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.locks.DatabaseLocks;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.EventType;
@@ -13,6 +14,7 @@ import dev.lifeboat.health.catalog.CheckRepository;
 import dev.lifeboat.health.metrics.HealthMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +33,7 @@ public class CheckRunner {
 
   private final DatabaseChecks checks;
   private final Baselines baselines;
-  private final DatabaseLocks locks;
+  private final CheckTurns turns;
   private final CheckRepository catalog;
   private final EventPublisher events;
   private final TargetDatabases targets;
@@ -42,7 +44,7 @@ public class CheckRunner {
   public CheckRunner(
       DatabaseChecks checks,
       Baselines baselines,
-      DatabaseLocks locks,
+      CheckTurns turns,
       CheckRepository catalog,
       EventPublisher events,
       TargetDatabases targets,
@@ -50,7 +52,7 @@ public class CheckRunner {
       HealthConfig config) {
     this.checks = checks;
     this.baselines = baselines;
-    this.locks = locks;
+    this.turns = turns;
     this.catalog = catalog;
     this.events = events;
     this.targets = targets;
@@ -105,6 +107,39 @@ public class CheckRunner {
     return new Request(database, latest, notes, trigger, correlationId, triggerEventId, wait);
   }
 
+  /**
+   * Holds the database's advisory lock shared for the check, as backups do: a running restore of it
+   * is waited for, and a restore that begins meanwhile waits for the check. Otherwise a check could
+   * read a database that an IN_PLACE or TABLES restore has half rebuilt, and report it broken in
+   * the middle of an incident.
+   *
+   * @return the lease, or null when the server cannot be reached for it: the check then reports the
+   *     connection's failure itself
+   */
+  private DatabaseLocks.Lease restoresKeptAway(TargetDatabase target, Duration patience) {
+    try {
+      return DatabaseLocks.shared(target, patience);
+    } catch (SQLException e) {
+      if ("55P03".equals(e.getSQLState())) {
+        throw CheckBusyException.restoreRunning(target.name());
+      }
+      LOG.debugf("no lock against restores of %s: %s", target.name(), e.getMessage());
+      return null;
+    }
+  }
+
+  private static void release(DatabaseLocks.Lease lease) {
+    if (lease == null) {
+      return;
+    }
+    try {
+      lease.close();
+    } catch (SQLException e) {
+      // Closing the session releases the lock whatever the error; nothing is left held.
+      LOG.debugf("closing the lock's session: %s", e.getMessage());
+    }
+  }
+
   static Finding noBaseline(String database) {
     return Finding.of(
         "baseline",
@@ -117,23 +152,27 @@ public class CheckRunner {
   /**
    * Runs the check and stores its report; empty when the triggering event already has a report.
    *
-   * @throws CheckBusyException when another check of the database did not finish within the wait
+   * @throws CheckBusyException when another check or a restore of the database did not finish
+   *     within the wait
    */
   public Optional<CheckReport> run(Request request) {
     TargetDatabase target = targets.get(request.database());
     String checkId = HealthIds.nextCheck(clock);
     Instant started = clock.instant();
-    if (!locks.acquire(request.database(), request.patience())) {
-      throw new CheckBusyException(request.database());
+    if (!turns.acquire(request.database(), request.patience())) {
+      throw CheckBusyException.checkRunning(request.database());
     }
     DatabaseChecks.Outcome outcome;
+    DatabaseLocks.Lease noRestore = null;
     try {
+      noRestore = restoresKeptAway(target, request.patience());
       Baseline baseline = request.baseline().map(baselines::load).orElse(null);
       outcome =
           checks.run(
               target, target.database(), baseline, config.rowLossThreshold(request.database()));
     } finally {
-      locks.release(request.database());
+      release(noRestore);
+      turns.release(request.database());
     }
     List<Finding> findings = new ArrayList<>(request.notes());
     findings.addAll(outcome.findings());

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * once would only double the load on the target.
  */
 @ApplicationScoped
-public class DatabaseLocks {
+public class CheckTurns {
   private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
 
   /** Waits up to {@code wait} for the database's turn; false when it did not come. */
