@@ -95,6 +95,17 @@ class BackupFlowIT {
     }
   }
 
+  /** {@code GET /api/v1/backups/{backupId}}, as a viewer sees it. */
+  private static String shown(String backupId) {
+    return given()
+        .header("Authorization", bearer(Roles.VIEWER))
+        .get("/api/v1/backups/" + backupId)
+        .then()
+        .statusCode(200)
+        .extract()
+        .asString();
+  }
+
   private static String bearer(String role) {
     return "Bearer " + Tokens.forRoles("alice", role);
   }
@@ -146,15 +157,7 @@ class BackupFlowIT {
         counts.size(), manifestCounts.size(), "every table, no more: " + manifestCounts.keySet());
 
     // The API shows the manifest plus status: every field of it, nulls included, and the same.
-    JsonNode shown =
-        json.readTree(
-            given()
-                .header("Authorization", bearer(Roles.VIEWER))
-                .get("/api/v1/backups/" + backupId)
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString());
+    JsonNode shown = json.readTree(shown(backupId));
     assertEquals("COMPLETED", shown.path("status").asText());
     manifest
         .fieldNames()
@@ -287,17 +290,7 @@ class BackupFlowIT {
 
     await()
         .atMost(WAIT)
-        .until(
-            () ->
-                "COMPLETED"
-                    .equals(
-                        given()
-                            .header("Authorization", bearer(Roles.VIEWER))
-                            .get("/api/v1/backups/" + backupId)
-                            .then()
-                            .statusCode(200)
-                            .extract()
-                            .path("status")));
+        .until(() -> "COMPLETED".equals(json.readTree(shown(backupId)).path("status").asText()));
     given()
         .header("Authorization", bearer(Roles.VIEWER))
         .get("/api/v1/backups/" + backupId)
