@@ -2,6 +2,7 @@ package dev.lifeboat.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.bench.lifeboat.ProcessMemory;
 import dev.lifeboat.bench.measure.Medians;
 import dev.lifeboat.bench.tools.EarlierRuns;
 import dev.lifeboat.bench.tools.PostgresTools;
@@ -56,6 +57,7 @@ public final class RestoreBenchmark {
   private final Path resultsDir;
   private final int scale;
   private final int repetitions;
+  private final List<String> restoreJvmOptions;
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
 
@@ -71,6 +73,8 @@ public final class RestoreBenchmark {
     this.resultsDir = base.resolve("results");
     this.scale = Integer.parseInt(System.getProperty("bench.restoreScale", "100"));
     this.repetitions = Integer.parseInt(System.getProperty("bench.repetitions", "3"));
+    String options = System.getProperty("bench.serviceJvmOptions", "").trim();
+    this.restoreJvmOptions = options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
   }
 
   public static void main(String[] args) {
@@ -103,7 +107,7 @@ public final class RestoreBenchmark {
 
     String backupId;
     long storedBytes;
-    try (ServiceProcess backups = service("backup-service")) {
+    try (ServiceProcess backups = service("backup-service", List.of())) {
       backupId = backup(backups);
       JsonNode manifest = getJson(backups.url() + "/api/v1/backups/" + backupId, "lifeboat-viewer");
       storedBytes = manifest.path("sizeBytes").asLong();
@@ -130,13 +134,19 @@ public final class RestoreBenchmark {
     List<Long> downtime = new ArrayList<>();
     List<Long> failedConnects = new ArrayList<>();
     List<Long> sessionsEnded = new ArrayList<>();
-    try (ServiceProcess restores = service("restore-service")) {
+    List<Long> peaks = new ArrayList<>();
+    long idle;
+    try (ServiceProcess restores = service("restore-service", restoreJvmOptions)) {
+      ProcessMemory memory = new ProcessMemory(restores.pid());
+      idle = memory.residentBytes();
       for (int run = 1; run <= repetitions; run++) {
         plain.add(plainRestore(local, "--exit-on-error", "--single-transaction"));
         log("run %d: pg_restore %d ms", run, plain.get(plain.size() - 1));
         plainParallel.add(plainRestore(local, "--exit-on-error", "--jobs=2"));
         log("run %d: pg_restore -j 2 %d ms", run, plainParallel.get(plainParallel.size() - 1));
+        memory.resetPeak();
         var swap = swapRestore(restores, backupId);
+        peaks.add(memory.peakResidentBytes());
         lifeboat.add(swap.millis());
         downtime.add(swap.downtimeMillis());
         failedConnects.add(swap.failedConnects());
@@ -149,15 +159,16 @@ public final class RestoreBenchmark {
     }
     String report =
         report(
-            databaseBytes,
-            storedBytes,
-            Files.size(local),
-            plain,
-            plainParallel,
-            lifeboat,
-            downtime,
-            failedConnects,
-            sessionsEnded);
+                databaseBytes,
+                storedBytes,
+                Files.size(local),
+                plain,
+                plainParallel,
+                lifeboat,
+                downtime,
+                failedConnects,
+                sessionsEnded)
+            + memoryReport(idle, peaks);
     System.out.println();
     System.out.println(report);
     Files.createDirectories(resultsDir);
@@ -166,7 +177,8 @@ public final class RestoreBenchmark {
     log("written to %s", written);
   }
 
-  private ServiceProcess service(String name) {
+  /** Starts a service; with {@code jvmOptions} empty, test-support's default ones. */
+  private ServiceProcess service(String name, List<String> jvmOptions) {
     Map<String, String> env = new HashMap<>();
     env.put("LIFEBOAT_PG_HOST", pg.host());
     env.put("LIFEBOAT_PG_PORT", Integer.toString(pg.port()));
@@ -188,11 +200,11 @@ public final class RestoreBenchmark {
             .resolve("test-support/src/main/resources/dev/lifeboat/testsupport/jwt/publicKey.pem")
             .toString());
     properties.put("lifeboat.restore.undo.keep-last", "10");
-    return ServiceProcess.start(
-            copyOf(name).resolve("quarkus-run.jar"),
-            env,
-            properties,
-            workDir.resolve(name + ".log"))
+    Path jar = copyOf(name).resolve("quarkus-run.jar");
+    Path log = workDir.resolve(name + ".log");
+    return (jvmOptions.isEmpty()
+            ? ServiceProcess.start(jar, env, properties, log)
+            : ServiceProcess.start(jar, jvmOptions, env, properties, log))
         .awaitReady(Duration.ofMinutes(2));
   }
 
@@ -449,6 +461,21 @@ public final class RestoreBenchmark {
         !seen
             ? "NOT measured (a run's session was not ended)"
             : worstDowntime < 1000 ? "met" : "NOT met");
+  }
+
+  private String memoryReport(long idle, List<Long> peaks) {
+    return String.format(
+        Locale.ROOT,
+        """
+
+        restore-service resident memory (JVM options: %s): %d MiB idle after start; peak during
+        each SWAP %s MiB.
+        """,
+        restoreJvmOptions.isEmpty()
+            ? "test-support's default, -Xmx256m"
+            : "`" + String.join(" ", restoreJvmOptions) + "`",
+        idle >> 20,
+        peaks.stream().map(b -> b >> 20).toList());
   }
 
   private static void log(String format, Object... args) {

@@ -35,13 +35,23 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess start(
       Path jar, Map<String, String> env, Map<String, String> properties, Path log) {
+    return start(jar, List.of("-Xmx256m"), env, properties, log);
+  }
+
+  /** The same with the given JVM options instead of the default {@code -Xmx256m}. */
+  public static ServiceProcess start(
+      Path jar,
+      List<String> jvmOptions,
+      Map<String, String> env,
+      Map<String, String> properties,
+      Path log) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " does not exist: package the service first");
     }
     int port = Ports.free();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
+    command.addAll(jvmOptions);
     command.add("-Dquarkus.http.port=" + port);
     properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-jar");
