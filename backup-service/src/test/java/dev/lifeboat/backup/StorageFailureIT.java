@@ -84,9 +84,11 @@ class StorageFailureIT {
                       == 1);
 
       String reason = BackupApi.failureReason(backupId, Duration.ofSeconds(90));
-      // pg_dump's own account, not merely that the archive ended early.
+      // pg_dump's own account, not merely that the archive ended early. Its detail varies with
+      // whether libpq read the server's goodbye ("terminating connection due to administrator
+      // command") before the socket closed ("server closed the connection unexpectedly").
       assertTrue(reason.contains("pg_dump failed"), reason);
-      assertTrue(reason.contains("terminating connection due to administrator command"), reason);
+      assertTrue(reason.contains("Dumping the contents of table \"slow\" failed"), reason);
       assertEquals(List.of(), stored.keys("bulky/" + backupId + "/"), "no object, no manifest");
       assertEquals(List.of(), incompleteUploads("bulky/"), "no incomplete multipart upload");
     } finally {
