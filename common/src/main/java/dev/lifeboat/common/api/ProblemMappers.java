@@ -17,9 +17,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -72,9 +76,52 @@ public class ProblemMappers {
     InvalidFormatException.class
   })
   public Response unreadable(JsonProcessingException e, UriInfo uri) {
-    String detail =
-        "the request body is not valid JSON for this endpoint: " + e.getOriginalMessage();
+    String detail = "the request body is not valid JSON for this endpoint: " + readable(e);
     return respond(Status.BAD_REQUEST, Problem.of(Status.BAD_REQUEST, detail, path(uri)));
+  }
+
+  /**
+   * The parser's complaint in the API's own terms: a value of the wrong shape names its field and
+   * what the field takes, where Jackson's message names Java types ({@code
+   * dev.lifeboat...RestoreEvents$Mode}, {@code java.util.ArrayList<java.lang.String>}).
+   */
+  static String readable(JsonProcessingException e) {
+    if (!(e instanceof MismatchedInputException m)
+        || m.getPath().isEmpty()
+        || m.getTargetType() == null) {
+      return e.getOriginalMessage();
+    }
+    String field =
+        m.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."))
+            .replace(".[", "[");
+    Class<?> type = m.getTargetType();
+    String expected;
+    if (type.isEnum()) {
+      expected =
+          "one of "
+              + Arrays.stream(type.getEnumConstants())
+                  .map(Object::toString)
+                  .collect(Collectors.joining(", "));
+    } else if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+      expected = "a list";
+    } else if (Map.class.isAssignableFrom(type)) {
+      expected = "an object";
+    } else if (CharSequence.class.isAssignableFrom(type)) {
+      expected = "a string";
+    } else if (type == Boolean.class || type == boolean.class) {
+      expected = "true or false";
+    } else if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+      expected = "a number";
+    } else {
+      expected = "an object of another shape";
+    }
+    String given =
+        e instanceof InvalidFormatException f && f.getValue() != null
+            ? " (not \"" + f.getValue() + "\")"
+            : "";
+    return "field " + field + " must be " + expected + given;
   }
 
   @ServerExceptionMapper({

@@ -16,6 +16,7 @@ import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -178,7 +179,35 @@ class ApiConventionsIT {
         .post("/test/probe")
         .then()
         .statusCode(400)
-        .contentType(PROBLEM);
+        .contentType(PROBLEM)
+        .body("detail", containsString("field database must be a string"));
+  }
+
+  @Test
+  void aValueOfTheWrongShapeNamesItsFieldAndWhatItTakesNotJavaTypes() {
+    for (var wrong :
+        Map.of(
+                "{\"database\":\"app\",\"mode\":\"BOGUS\"}",
+                "field mode must be one of FAST, SAFE (not \"BOGUS\")",
+                "{\"database\":\"app\",\"tables\":\"public.orders\"}",
+                "field tables must be a list",
+                "{\"database\":\"app\",\"tables\":[\"a\",{}]}",
+                "field tables[1] must be a string",
+                "{\"database\":\"app\",\"labels\":[]}",
+                "field labels must be an object")
+            .entrySet()) {
+      given()
+          .header("Authorization", bearer(Roles.PIPELINE))
+          .contentType("application/json")
+          .body(wrong.getKey())
+          .post("/test/probe")
+          .then()
+          .statusCode(400)
+          .contentType(PROBLEM)
+          .body("detail", containsString(wrong.getValue()))
+          .body("detail", org.hamcrest.Matchers.not(containsString("java")))
+          .body("detail", org.hamcrest.Matchers.not(containsString("dev.lifeboat")));
+    }
   }
 
   @Test

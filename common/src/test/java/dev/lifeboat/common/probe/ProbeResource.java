@@ -15,6 +15,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import java.util.List;
 import java.util.Map;
 
 /** Endpoints that exercise the shared API conventions the way services use them. */
@@ -26,8 +27,16 @@ public class ProbeResource {
     this.targets = targets;
   }
 
+  public enum Mode {
+    FAST,
+    SAFE
+  }
+
   public record Request(
-      @DatabaseName String database, @Size(max = 2) Map<String, @Size(max = 5) String> labels) {}
+      @DatabaseName String database,
+      @Size(max = 2) Map<String, @Size(max = 5) String> labels,
+      Mode mode,
+      List<String> tables) {}
 
   @GET
   @RolesAllowed(Roles.VIEWER)
