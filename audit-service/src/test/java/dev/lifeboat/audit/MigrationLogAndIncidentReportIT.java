@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.common.api.Roles;
@@ -420,7 +421,7 @@ class MigrationLogAndIncidentReportIT {
             .extract()
             .asString();
     assertTrue(report.contains(": Service restored (restore completed in 2.0 s)"), report);
-    assertTrue(!report.contains("Detected"), report);
+    assertFalse(report.contains("Detected"), report);
   }
 
   @Test

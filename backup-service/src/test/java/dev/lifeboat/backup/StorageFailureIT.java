@@ -38,13 +38,7 @@ class StorageFailureIT {
   @Test
   void aStorageFailureMidUploadFailsTheBackupAndLeavesNothing() throws Exception {
     // About 60 MB of hex text: a dump of several 5 MiB parts even after zstd.
-    pg.execute(
-        "bulky",
-        """
-        DROP TABLE IF EXISTS blobs;
-        CREATE TABLE blobs AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS body
-          FROM generate_series(1, 900000) g;
-        """);
+    hexTable("blobs", 900_000);
     CuttingS3Resource.proxy.cutAfter(8L * 1024 * 1024);
 
     String backupId = BackupApi.requestBackup("bulky");
@@ -61,13 +55,7 @@ class StorageFailureIT {
   @Test
   void pgDumpDyingMidTableFailsTheBackupWithItsOwnWordsAndLeavesNothing() throws Exception {
     // About 200 MB of COPY text: pg_dump spends seconds on this one table.
-    pg.execute(
-        "bulky",
-        """
-        DROP TABLE IF EXISTS slow;
-        CREATE TABLE slow AS SELECT g AS id, md5(g::text) || md5((g * 3)::text) AS body
-          FROM generate_series(1, 3000000) g;
-        """);
+    hexTable("slow", 3_000_000);
     try {
       String backupId = BackupApi.requestBackup("bulky");
 
@@ -94,6 +82,18 @@ class StorageFailureIT {
     } finally {
       pg.execute("bulky", "DROP TABLE slow");
     }
+  }
+
+  /** A table of {@code rows} rows of 64 hex digits each, which compress poorly. */
+  private void hexTable(String name, int rows) {
+    pg.execute(
+        "bulky",
+        """
+        DROP TABLE IF EXISTS %1$s;
+        CREATE TABLE %1$s AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS body
+          FROM generate_series(1, %2$d) g;
+        """
+            .formatted(name, rows));
   }
 
   private static List<String> incompleteUploads(String prefix) throws Exception {

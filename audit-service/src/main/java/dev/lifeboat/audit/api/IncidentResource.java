@@ -64,8 +64,9 @@ public class IncidentResource {
       description =
           "correlationId is the restore's (its restoreId for restores planned through the API)."
               + " Detected (the last failed check or migration of the database in the 24 hours"
-              + " before, and not before the backup restored from was started), planned, confirmed by, safety backup, steps with durations,"
-              + " verification, and the first health check after; laid out as the runbooks'"
+              + " before, and not before the backup restored from was started), planned,"
+              + " confirmed by, safety backup, steps with durations, verification, and the first"
+              + " health check after; laid out as the runbooks'"
               + " incident report template.")
   @APIResponse(
       responseCode = "200",
