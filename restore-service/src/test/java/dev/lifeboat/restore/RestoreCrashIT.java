@@ -12,7 +12,6 @@ import dev.lifeboat.common.messaging.Topics;
 import dev.lifeboat.testsupport.KafkaEndpoint;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.S3Endpoint;
-import dev.lifeboat.testsupport.S3Resource;
 import dev.lifeboat.testsupport.ServiceProcess;
 import dev.lifeboat.testsupport.TestServers;
 import dev.lifeboat.testsupport.Tokens;
@@ -21,9 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -34,63 +31,15 @@ import org.junit.jupiter.api.Test;
  * scratch database and completes the restore, once.
  */
 class RestoreCrashIT {
-  private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-
-  /** Topics of its own, so that no other test's service consumes these commands. */
-  private static final String COMMANDS = "crash-test.restore.commands";
-
   private final PostgresEndpoint pg = TestServers.postgres();
   private final KafkaEndpoint kafka = TestServers.kafka();
   private final S3Endpoint s3 = TestServers.s3();
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
+  private RestoreServiceProcess service;
 
   private ServiceProcess start(String name) {
-    Map<String, String> env = new HashMap<>();
-    env.put("LIFEBOAT_PG_HOST", pg.host());
-    env.put("LIFEBOAT_PG_PORT", String.valueOf(pg.port()));
-    env.put("LIFEBOAT_PG_USER", pg.username());
-    env.put("LIFEBOAT_PG_PASSWORD", pg.password());
-    env.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
-    env.put("LIFEBOAT_S3_ENDPOINT", s3.url());
-    env.put("LIFEBOAT_S3_ACCESS_KEY", s3.accessKey());
-    env.put("LIFEBOAT_S3_SECRET_KEY", s3.secretKey());
-    env.put("LIFEBOAT_S3_BUCKET", S3Resource.DEFAULT_BUCKET);
-    Map<String, String> properties = new HashMap<>();
-    properties.put("quarkus.datasource.reactive.url", pg.url("lifeboat_restore_crash"));
-    properties.put("quarkus.datasource.jdbc.url", pg.jdbcUrl("lifeboat_restore_crash"));
-    properties.put("lifeboat.databases.crashshop.url", pg.url("crashshop"));
-    properties.put("lifeboat.databases.crashshop.username", pg.username());
-    properties.put("lifeboat.databases.crashshop.password", pg.password());
-    properties.put("lifeboat.postgres.bin-dir", pg.clientBinDir().toString());
-    properties.put("lifeboat.restore.progress-interval", "200ms");
-    properties.put("mp.messaging.incoming.restore-command-in.topic", COMMANDS);
-    properties.put("mp.messaging.outgoing.restore-commands.topic", COMMANDS);
-    properties.put("mp.messaging.incoming.events-in.group.id", "restore-crash-test-events");
-    // The broker's minimum: the dead process's partitions move to its successor quickly.
-    properties.put("mp.messaging.incoming.restore-command-in.session.timeout.ms", "6000");
-    properties.put(
-        "mp.jwt.verify.publickey.location",
-        Path.of(
-                "..",
-                "test-support",
-                "src",
-                "main",
-                "resources",
-                "dev",
-                "lifeboat",
-                "testsupport",
-                "jwt",
-                "publicKey.pem")
-            .toAbsolutePath()
-            .normalize()
-            .toString());
-    return ServiceProcess.start(
-            JAR.toAbsolutePath(),
-            env,
-            properties,
-            TestServers.baseDir().resolve("restore-crash-" + name + ".log"))
-        .awaitReady(Duration.ofSeconds(90));
+    return service.start(name, Map.of());
   }
 
   private static boolean is(ConsumerRecord<String, String> r, String correlation, String type) {
@@ -116,8 +65,9 @@ class RestoreCrashIT {
   @SuppressWarnings("try") // the resource is held, not used: a running service, a held lock
   void aRestoreInterruptedByACrashLeavesTheTargetAloneAndCompletesOnceAfterRestart()
       throws Exception {
-    s3.createBucket(S3Resource.DEFAULT_BUCKET);
-    pg.createDatabase("lifeboat_restore_crash");
+    service =
+        new RestoreServiceProcess("lifeboat_restore_crash", "crash-test.restore.commands")
+            .target("crashshop", "crashshop");
     pg.dropDatabase("crashshop");
     pg.createDatabase("crashshop");
     pg.execute(
@@ -159,13 +109,13 @@ class RestoreCrashIT {
           1000, pg.queryLong("crashshop", "SELECT count(*) FROM blobs"), "the target is untouched");
       assertEquals(
           "RUNNING",
-          status(restoreId),
+          service.status(restoreId),
           "the crash left the restore running, its command unacknowledged");
 
       try (ServiceProcess second = start("second")) {
         String id = restoreId;
         events.await(r -> is(r, id, "dev.lifeboat.restore.completed"), 1, Duration.ofSeconds(180));
-        assertEquals("COMPLETED", status(restoreId));
+        assertEquals("COMPLETED", service.status(restoreId));
         assertEquals(700000, pg.queryLong("crashshop", "SELECT count(*) FROM blobs"));
         assertEquals(
             1000,
@@ -185,17 +135,6 @@ class RestoreCrashIT {
       } finally {
         pg.dropDatabase("crashshop_pre_" + restoreId);
       }
-    }
-  }
-
-  private String status(String restoreId) {
-    try (var c = pg.connect("lifeboat_restore_crash");
-        var s = c.prepareStatement("SELECT status FROM restore.restores WHERE restore_id = ?")) {
-      s.setString(1, restoreId);
-      var rs = s.executeQuery();
-      return rs.next() ? rs.getString(1) : "none";
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -2,12 +2,14 @@ package dev.lifeboat.archive.restore;
 
 import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
+import dev.lifeboat.common.failpoints.Failpoints;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -53,17 +55,47 @@ public final class TargetServer implements AutoCloseable {
     }
   }
 
-  /** Creates a database owned by the same role as {@code like}, so the swap keeps its owner. */
-  public void createLike(String database, String like) throws SQLException {
-    String owner;
+  /**
+   * The mark Lifeboat leaves on each database it creates ({@code COMMENT ON DATABASE}), so that
+   * recovery after a crash learns from the server itself which database is whose, whatever its name
+   * is by then: a comment belongs to the database, not to its name, and follows its renames.
+   */
+  public static String mark(String restoreId) {
+    return "lifeboat:restore=" + restoreId;
+  }
+
+  /** The owner of {@code database}, or empty when it does not exist. */
+  public Optional<String> owner(String database) throws SQLException {
     try (PreparedStatement s =
         connection.prepareStatement(
             "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?")) {
-      s.setString(1, like);
+      s.setString(1, database);
       try (ResultSet rs = s.executeQuery()) {
-        owner = rs.next() ? rs.getString(1) : null;
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
     }
+  }
+
+  /** The comment on {@code database}; empty when it has none or does not exist. */
+  public Optional<String> comment(String database) throws SQLException {
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?")) {
+      s.setString(1, database);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Whether {@code database} exists and carries {@code mark}: Lifeboat created it for that. */
+  public boolean isMarked(String database, String mark) throws SQLException {
+    return comment(database).filter(mark::equals).isPresent();
+  }
+
+  /** Creates a database owned by the same role as {@code like}, so the swap keeps its owner. */
+  public void createLike(String database, String like) throws SQLException {
+    String owner = owner(like).orElse(null);
     execute(
         "CREATE DATABASE "
             + Quoting.identifier(database)
@@ -71,55 +103,72 @@ public final class TargetServer implements AutoCloseable {
   }
 
   /**
-   * Drops {@code database} (ending its sessions) and creates it again, empty, with the same owner:
-   * the first act of an in-place restore.
+   * Creates {@code database} owned by {@code owner} (the role that owns the target, so that a swap
+   * keeps its owner) and marks it. A database that is created but not yet marked when the process
+   * dies is one that nothing refers to: it has a name no one else uses ({@code _lbr_}) and is left
+   * for the operator rather than dropped unmarked.
    */
-  public void recreate(String database) throws SQLException {
-    String owner;
-    try (PreparedStatement s =
-        connection.prepareStatement(
-            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?")) {
-      s.setString(1, database);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("database " + database + " does not exist");
-        }
-        owner = rs.getString(1);
-      }
-    }
+  public void createMarked(String database, String owner, String mark) throws SQLException {
     String d = Quoting.identifier(database);
-    execute("DROP DATABASE " + d + " WITH (FORCE)");
-    execute("CREATE DATABASE " + d + " OWNER " + Quoting.identifier(owner));
+    execute("CREATE DATABASE " + d + (owner == null ? "" : " OWNER " + Quoting.identifier(owner)));
+    execute("COMMENT ON DATABASE " + d + " IS " + Quoting.literal(mark));
+  }
+
+  /**
+   * Drops {@code database} (ending its sessions) only if it carries {@code mark}; a database of the
+   * same name that Lifeboat did not create for this restore is never dropped. Returns whether it
+   * dropped one.
+   */
+  public boolean dropIfMarked(String database, String mark) throws SQLException {
+    if (!isMarked(database, mark)) {
+      return false;
+    }
+    execute("DROP DATABASE IF EXISTS " + Quoting.identifier(database) + " WITH (FORCE)");
+    return true;
   }
 
   public void dropIfExists(String database) throws SQLException {
     execute("DROP DATABASE IF EXISTS " + Quoting.identifier(database) + " WITH (FORCE)");
   }
 
+  /** Lets connections into {@code database} again, as a swap that did not happen must. */
+  public void allowConnections(String database) throws SQLException {
+    if (exists(database)) {
+      execute("ALTER DATABASE " + Quoting.identifier(database) + " ALLOW_CONNECTIONS true");
+    }
+  }
+
   /**
-   * Puts {@code replacement} in the place of {@code target}, which becomes {@code keptAs}: blocks
-   * new connections to the target, ends the remaining ones, renames both. Should the second rename
-   * fail, the first is undone, so the target is never left missing.
+   * Puts {@code replacement} in the place of {@code target}, which becomes {@code keptAs}. New
+   * connections to the target are refused first (committed on its own, so that none arrive between
+   * ending the sessions and the renames); then both renames and the undo's reopening commit in one
+   * transaction. Whatever happens, the server has a database named {@code target}: the old one (the
+   * transaction did not commit; connections are allowed again here, or by recovery after a crash)
+   * or the restored one.
    */
   public void swap(String target, String replacement, String keptAs) throws SQLException {
     String t = Quoting.identifier(target);
     execute("ALTER DATABASE " + t + " ALLOW_CONNECTIONS false");
     try {
       endSessions(target);
-      execute("ALTER DATABASE " + t + " RENAME TO " + Quoting.identifier(keptAs));
-    } catch (SQLException e) {
-      execute("ALTER DATABASE " + t + " ALLOW_CONNECTIONS true");
+      connection.setAutoCommit(false);
+      try {
+        execute("ALTER DATABASE " + t + " RENAME TO " + Quoting.identifier(keptAs));
+        execute("ALTER DATABASE " + Quoting.identifier(replacement) + " RENAME TO " + t);
+        // The old database stays as the undo: reachable again, under its new name.
+        execute("ALTER DATABASE " + Quoting.identifier(keptAs) + " ALLOW_CONNECTIONS true");
+        Failpoints.reach("restore.in-swap");
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException | RuntimeException e) {
+      allowConnections(target);
       throw e;
     }
-    try {
-      execute("ALTER DATABASE " + Quoting.identifier(replacement) + " RENAME TO " + t);
-    } catch (SQLException e) {
-      execute("ALTER DATABASE " + Quoting.identifier(keptAs) + " RENAME TO " + t);
-      execute("ALTER DATABASE " + t + " ALLOW_CONNECTIONS true");
-      throw e;
-    }
-    // The old database stays as the undo: reachable again, under its new name.
-    execute("ALTER DATABASE " + Quoting.identifier(keptAs) + " ALLOW_CONNECTIONS true");
   }
 
   private void endSessions(String database) throws SQLException {

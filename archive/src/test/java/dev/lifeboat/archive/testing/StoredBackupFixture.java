@@ -62,12 +62,32 @@ public final class StoredBackupFixture {
       String migration,
       List<String> ageRecipients)
       throws Exception {
+    return backup(pg, s3, database, database, migration, ageRecipients);
+  }
+
+  /**
+   * A backup of the target configured as {@code database} whose URL names {@code physical} on the
+   * server: stored under the configured name, dumped from the physical one.
+   */
+  public static Manifest backupOf(
+      PostgresEndpoint pg, S3Endpoint s3, String database, String physical) throws Exception {
+    return backup(pg, s3, database, physical, null, List.of());
+  }
+
+  private static Manifest backup(
+      PostgresEndpoint pg,
+      S3Endpoint s3,
+      String database,
+      String physical,
+      String migration,
+      List<String> ageRecipients)
+      throws Exception {
     var target =
         new TargetDatabase(
             database,
             pg.host(),
             pg.port(),
-            database,
+            physical,
             pg.username(),
             Optional.of(pg.password()),
             Optional.empty(),
@@ -81,7 +101,7 @@ public final class StoredBackupFixture {
     ArchiveWriter writer = ArchiveWriter.create(stored, 3, 0, ageRecipients);
     try (PgProcess pgDump =
         PgProcess.start(
-            binaries.pgDump(), target, database, List.of("--format=custom", "--compress=0"))) {
+            binaries.pgDump(), target, physical, List.of("--format=custom", "--compress=0"))) {
       rows = CustomFormatScanner.copy(pgDump.stdout(), writer).orElseThrow();
       pgDump.finish();
     }

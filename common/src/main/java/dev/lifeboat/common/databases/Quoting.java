@@ -38,4 +38,9 @@ public final class Quoting {
   public static String identifier(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
+
+  /** A PostgreSQL string literal in single quotes, embedded quotes doubled. */
+  public static String literal(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
 }

@@ -116,6 +116,10 @@ public class RestoreResource {
       content = @Content(schema = @Schema(implementation = RestoreView.class)))
   @APIResponse(responseCode = "200", description = "With dryRun=true: the plan only")
   @APIResponse(
+      responseCode = "403",
+      description = "An IN_PLACE restore without a safety backup, asked for by other than an admin",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
       responseCode = "404",
       description = "No such backup",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
@@ -126,6 +130,13 @@ public class RestoreResource {
   public Response plan(
       @Valid @NotNull RestoreRequest request, @QueryParam("dryRun") boolean dryRun) {
     planner.check(request);
+    if (request.modeOrDefault() == RestoreEvents.Mode.IN_PLACE
+        && !request.safetyBackupOrDefault()
+        && !caller.hasRole(Roles.ADMIN)) {
+      // Past its drop, an in-place restore that fails has only the safety backup to fall back on.
+      throw new jakarta.ws.rs.ForbiddenException(
+          "only lifeboat-admin may skip the safety backup of an IN_PLACE restore");
+    }
     TargetDatabase target = targets.get(request.database());
     Manifest manifest = manifest(request);
     Instant now = clock.instant();

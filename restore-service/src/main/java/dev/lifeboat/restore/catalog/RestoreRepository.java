@@ -153,6 +153,28 @@ public class RestoreRepository {
         .map(this::first);
   }
 
+  /** Records the target's owner before an in-place restore drops it; the first record stays. */
+  public Uni<Void> recordTargetOwner(String restoreId, String owner) {
+    return pool.preparedQuery(
+            """
+            UPDATE restore.restores SET target_owner = COALESCE(target_owner, $2)
+             WHERE restore_id = $1""")
+        .execute(Tuple.of(restoreId, owner))
+        .replaceWithVoid();
+  }
+
+  public Uni<Optional<String>> targetOwner(String restoreId) {
+    return pool.preparedQuery("SELECT target_owner FROM restore.restores WHERE restore_id = $1")
+        .execute(Tuple.of(restoreId))
+        .map(
+            rows -> {
+              var it = rows.iterator();
+              return it.hasNext()
+                  ? Optional.ofNullable(it.next().getString("target_owner"))
+                  : Optional.empty();
+            });
+  }
+
   /** Records the steps' states, for the API to show while the restore runs. */
   public Uni<Void> steps(String restoreId, List<Plan.Step> steps) {
     try {
@@ -174,7 +196,7 @@ public class RestoreRepository {
             """
             UPDATE restore.restores SET status = 'COMPLETED', finished_at = $3, finished_reason = $2,
                    undo_database = $4, cancel_requested_by = NULL
-             WHERE restore_id = $1""")
+             WHERE restore_id = $1 AND status = 'RUNNING'""")
         .execute(Tuple.of(restoreId, outcome, utc(now), undoDatabase))
         .replaceWithVoid();
   }
@@ -184,7 +206,7 @@ public class RestoreRepository {
     return pool.preparedQuery(
             """
             UPDATE restore.restores SET status = 'CANCELLED', finished_at = $3, finished_reason = $2
-             WHERE restore_id = $1""")
+             WHERE restore_id = $1 AND status = 'RUNNING'""")
         .execute(Tuple.of(restoreId, reason, utc(now)))
         .replaceWithVoid();
   }
@@ -374,11 +396,15 @@ public class RestoreRepository {
             });
   }
 
-  /** Records that the confirmed command could not be queued. */
+  /**
+   * Ends a confirmed or running restore as failed (its command could not be queued, or a step
+   * failed). An ending is never overwritten: a completed restore stays completed.
+   */
   public Uni<Void> fail(String restoreId, String reason, Instant now) {
     return pool.preparedQuery(
             """
-            UPDATE restore.restores SET status = 'FAILED', finished_at = $3, finished_reason = $2 WHERE restore_id = $1""")
+            UPDATE restore.restores SET status = 'FAILED', finished_at = $3, finished_reason = $2
+             WHERE restore_id = $1 AND status IN ('CONFIRMED', 'RUNNING')""")
         .execute(Tuple.of(restoreId, reason, utc(now)))
         .replaceWithVoid();
   }

@@ -2,6 +2,7 @@ package dev.lifeboat.restore.execution;
 
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.InvalidEventException;
+import dev.lifeboat.common.health.StuckWork;
 import dev.lifeboat.common.messaging.InboundEvents;
 import dev.lifeboat.restore.RestoreConfig;
 import dev.lifeboat.restore.catalog.RestoreRepository;
@@ -13,26 +14,27 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 /**
  * Executes confirmed restores from {@code lifeboat.restore.commands}. A command is acknowledged
- * when its restore finished; after a crash it is redelivered.
+ * when its restore ended and the end is announced; after a crash it is redelivered.
  */
 @ApplicationScoped
 public class RestoreCommandConsumer {
-  private static final Logger LOG = Logger.getLogger(RestoreCommandConsumer.class);
 
   private final InboundEvents inbound;
   private final RestoreRepository catalog;
   private final RestoreExecutor executor;
   private final ExecutorService workers;
+  private final StuckWork stuckWork;
 
   public RestoreCommandConsumer(
       InboundEvents inbound,
       RestoreRepository catalog,
       RestoreExecutor executor,
-      RestoreConfig config) {
+      RestoreConfig config,
+      StuckWork stuckWork) {
+    this.stuckWork = stuckWork;
     this.inbound = inbound;
     this.catalog = catalog;
     this.executor = executor;
@@ -62,22 +64,23 @@ public class RestoreCommandConsumer {
                 return inbound.reject(
                     message, new InvalidEventException("unknown restore " + restoreId));
               }
-              var restore = found.get();
-              if (restore.status() != RestoreStatus.CONFIRMED
-                  && restore.status() != RestoreStatus.RUNNING) {
+              if (found.get().status() == RestoreStatus.AWAITING_CONFIRMATION) {
                 return Uni.createFrom().completionStage(message.ack());
               }
+              // A restore that ended is announced again (its terminal event may have been lost in
+              // a crash); a running one is waited for; a confirmed one runs.
               workers.execute(
                   () -> {
                     try {
-                      if (executor.execute(restore)) {
+                      if (executor.execute(restoreId)) {
                         message.ack();
                       }
+                      stuckWork.resumed("restore " + restoreId);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
                     } catch (RuntimeException e) {
-                      LOG.errorf(
-                          e,
-                          "restore %s stopped unexpectedly; its command is redelivered after a restart",
-                          restoreId);
+                      // Its command stays unacknowledged: a restart redelivers it and recovers it.
+                      stuckWork.stuck("restore " + restoreId, e);
                     }
                   });
               return Uni.createFrom().voidItem();

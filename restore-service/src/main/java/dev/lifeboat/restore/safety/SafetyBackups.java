@@ -1,5 +1,7 @@
 package dev.lifeboat.restore.safety;
 
+import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.storage.StoredBackups;
 import dev.lifeboat.common.events.BackupEvents;
 import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.CloudEventCodec;
@@ -11,6 +13,7 @@ import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreRepository;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -35,13 +38,16 @@ public class SafetyBackups {
   private final EventPublisher events;
   private final RestoreRepository catalog;
   private final RestoreConfig config;
+  private final StoredBackups backups;
 
   public SafetyBackups(
       @Channel(CHANNEL) MutinyEmitter<byte[]> emitter,
       CloudEventCodec codec,
       EventPublisher events,
       RestoreRepository catalog,
-      RestoreConfig config) {
+      RestoreConfig config,
+      StoredBackups backups) {
+    this.backups = backups;
     this.emitter = emitter;
     this.codec = codec;
     this.events = events;
@@ -98,6 +104,34 @@ public class SafetyBackups {
             r.execution().safetyBackupId(),
             "COMPLETED".equals(status),
             r.execution().safetyBackupReason()));
+  }
+
+  /**
+   * Why the backup an event named as this restore's safety backup is not one, read back from
+   * storage: its manifest must exist and say it was taken for this restore. Empty when it is. An
+   * event alone (any {@code backup.completed} with the right correlation id) steers nothing.
+   */
+  public Optional<String> mismatch(Restore r, String backupId) {
+    Optional<Manifest> stored;
+    try {
+      stored = backups.manifest(r.database(), backupId);
+    } catch (IOException e) {
+      return Optional.of("cannot be read back from storage (" + e.getMessage() + ")");
+    }
+    if (stored.isEmpty()) {
+      return Optional.of("has no manifest in storage");
+    }
+    Manifest m = stored.get();
+    boolean ours =
+        backupId.equals(m.backupId())
+            && r.database().equals(m.database())
+            && r.correlationId().equals(m.correlationId())
+            && m.labels() != null
+            && r.restoreId().equals(m.labels().get("restoreId"));
+    return ours
+        ? Optional.empty()
+        : Optional.of(
+            "is not the one taken for restore " + r.restoreId() + " (its manifest says otherwise)");
   }
 
   public java.time.Duration timeout() {

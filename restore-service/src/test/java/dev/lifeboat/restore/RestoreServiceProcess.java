@@ -1,0 +1,110 @@
+package dev.lifeboat.restore;
+
+import dev.lifeboat.testsupport.KafkaEndpoint;
+import dev.lifeboat.testsupport.PostgresEndpoint;
+import dev.lifeboat.testsupport.S3Endpoint;
+import dev.lifeboat.testsupport.S3Resource;
+import dev.lifeboat.testsupport.ServiceProcess;
+import dev.lifeboat.testsupport.TestServers;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The packaged restore-service as its own process, for the tests that kill or halt it mid-restore
+ * and start it again: its own control database, commands topic and event group, so that no other
+ * test's service takes its commands.
+ */
+final class RestoreServiceProcess {
+  private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+  private final PostgresEndpoint pg = TestServers.postgres();
+  private final KafkaEndpoint kafka = TestServers.kafka();
+  private final S3Endpoint s3 = TestServers.s3();
+  private final String control;
+  private final String commands;
+  private final Map<String, String> targets = new HashMap<>();
+
+  /**
+   * @param control the control database (created here)
+   * @param commands the topic its confirmed restores go through
+   */
+  RestoreServiceProcess(String control, String commands) {
+    this.control = control;
+    this.commands = commands;
+    s3.createBucket(S3Resource.DEFAULT_BUCKET);
+    pg.createDatabase(control);
+  }
+
+  /** Registers the target {@code name}, whose URL names {@code database} on the test server. */
+  RestoreServiceProcess target(String name, String database) {
+    targets.put("lifeboat.databases." + name + ".url", pg.url(database));
+    targets.put("lifeboat.databases." + name + ".username", pg.username());
+    targets.put("lifeboat.databases." + name + ".password", pg.password());
+    return this;
+  }
+
+  String control() {
+    return control;
+  }
+
+  /** Starts it with {@code env} added to its environment, and waits until it is ready. */
+  ServiceProcess start(String logName, Map<String, String> env) {
+    Map<String, String> environment = new HashMap<>(env);
+    environment.put("LIFEBOAT_PG_HOST", pg.host());
+    environment.put("LIFEBOAT_PG_PORT", String.valueOf(pg.port()));
+    environment.put("LIFEBOAT_PG_USER", pg.username());
+    environment.put("LIFEBOAT_PG_PASSWORD", pg.password());
+    environment.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
+    environment.put("LIFEBOAT_S3_ENDPOINT", s3.url());
+    environment.put("LIFEBOAT_S3_ACCESS_KEY", s3.accessKey());
+    environment.put("LIFEBOAT_S3_SECRET_KEY", s3.secretKey());
+    environment.put("LIFEBOAT_S3_BUCKET", S3Resource.DEFAULT_BUCKET);
+    Map<String, String> properties = new HashMap<>(targets);
+    properties.put("quarkus.datasource.reactive.url", pg.url(control));
+    properties.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(control));
+    properties.put("lifeboat.postgres.bin-dir", pg.clientBinDir().toString());
+    properties.put("lifeboat.restore.progress-interval", "200ms");
+    properties.put("lifeboat.restore.cancel-poll-interval", "200ms");
+    properties.put("mp.messaging.incoming.restore-command-in.topic", commands);
+    properties.put("mp.messaging.outgoing.restore-commands.topic", commands);
+    properties.put("mp.messaging.incoming.events-in.group.id", commands + "-events");
+    properties.put("mp.messaging.incoming.restore-command-in.group.id", commands + "-restores");
+    // The broker's minimum: the dead process's partitions move to its successor quickly.
+    properties.put("mp.messaging.incoming.restore-command-in.session.timeout.ms", "6000");
+    properties.put(
+        "mp.jwt.verify.publickey.location",
+        Path.of(
+                "..",
+                "test-support",
+                "src",
+                "main",
+                "resources",
+                "dev",
+                "lifeboat",
+                "testsupport",
+                "jwt",
+                "publicKey.pem")
+            .toAbsolutePath()
+            .normalize()
+            .toString());
+    return ServiceProcess.start(
+            JAR.toAbsolutePath(),
+            environment,
+            properties,
+            TestServers.baseDir().resolve(commands + "-" + logName + ".log"))
+        .awaitReady(java.time.Duration.ofSeconds(90));
+  }
+
+  /** The restore's status in the control database. */
+  String status(String restoreId) {
+    try (var c = pg.connect(control);
+        var s = c.prepareStatement("SELECT status FROM restore.restores WHERE restore_id = ?")) {
+      s.setString(1, restoreId);
+      var rs = s.executeQuery();
+      return rs.next() ? rs.getString(1) : "none";
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
