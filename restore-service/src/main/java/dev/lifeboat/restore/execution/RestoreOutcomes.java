@@ -1,6 +1,5 @@
 package dev.lifeboat.restore.execution;
 
-import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventData;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.RestoreEvents;
@@ -10,11 +9,9 @@ import dev.lifeboat.restore.catalog.RestoreRepository;
 import dev.lifeboat.restore.metrics.RestoreMetrics;
 import dev.lifeboat.restore.plan.Plan;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -107,25 +104,7 @@ class RestoreOutcomes {
   }
 
   private <T extends EventData> void announce(EventType<T> type, Restore r, T data) {
-    CloudEvent<T> fresh = events.event(type, r.correlationId(), data);
-    CloudEvent<T> once =
-        new CloudEvent<>(
-            fresh.specversion(),
-            terminalEventId(type, r.restoreId()),
-            fresh.source(),
-            fresh.type(),
-            fresh.subject(),
-            fresh.time(),
-            fresh.datacontenttype(),
-            fresh.correlationid(),
-            fresh.data());
-    events.publish(once).await().atMost(IO_WAIT);
-  }
-
-  /** The same id for the same restore's same ending, however often it is announced. */
-  static String terminalEventId(EventType<?> type, String restoreId) {
-    return UUID.nameUUIDFromBytes((type.name() + "/" + restoreId).getBytes(StandardCharsets.UTF_8))
-        .toString();
+    events.publishOnce(type, r.correlationId(), data, r.restoreId()).await().atMost(IO_WAIT);
   }
 
   private static String failedStep(Restore r) {
