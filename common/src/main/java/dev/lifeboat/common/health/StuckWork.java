@@ -3,6 +3,7 @@ package dev.lifeboat.common.health;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Default;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -17,7 +18,9 @@ import org.jboss.logging.Logger;
  * is stuck, readiness is DOWN with each item and its reason, and the gauge {@code
  * lifeboat_stuck_work} that the alert LifeboatWorkStuck reads is above zero.
  */
+// @Default beside @Readiness: the workers inject it to report, the health endpoint reads it.
 @Readiness
+@Default
 @ApplicationScoped
 public class StuckWork implements HealthCheck {
   private static final Logger LOG = Logger.getLogger(StuckWork.class);
