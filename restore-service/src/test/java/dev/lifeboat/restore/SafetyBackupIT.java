@@ -213,4 +213,158 @@ class SafetyBackupIT {
               == 1);
     }
   }
+
+  private String plan(String body) {
+    var planned =
+        given()
+            .header("Authorization", bearer())
+            .contentType("application/json")
+            .body(body)
+            .post("/api/v1/restores")
+            .then()
+            .statusCode(201)
+            .extract();
+    String restoreId = planned.path("restoreId");
+    given()
+        .header("Authorization", bearer())
+        .contentType("application/json")
+        .body("{\"confirmationCode\":\"" + planned.path("confirmationCode") + "\"}")
+        .post("/api/v1/restores/" + restoreId + "/confirm")
+        .then()
+        .statusCode(202);
+    return restoreId;
+  }
+
+  private JsonNode restore(String restoreId) throws Exception {
+    return json.readTree(
+        given()
+            .header("Authorization", bearer())
+            .get("/api/v1/restores/" + restoreId)
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString());
+  }
+
+  /** A backup whose manifest promises one row more than its dump holds: it fails verify-rows. */
+  private void overstateRows(Manifest backup) throws Exception {
+    String key = "shop/" + backup.backupId() + "/manifest.json";
+    com.fasterxml.jackson.databind.node.ObjectNode manifest;
+    try (var in =
+        s3.client()
+            .getObject(
+                GetObjectArgs.builder().bucket(S3Resource.DEFAULT_BUCKET).object(key).build())) {
+      manifest = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
+    }
+    var table = (com.fasterxml.jackson.databind.node.ObjectNode) manifest.path("tables").get(0);
+    table.put("rows", table.path("rows").asLong() + 1);
+    byte[] bytes = json.writeValueAsBytes(manifest);
+    s3.client()
+        .putObject(
+            io.minio.PutObjectArgs.builder().bucket(S3Resource.DEFAULT_BUCKET).object(key).stream(
+                    new java.io.ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
+  }
+
+  private void shopAsBackedUpThenChanged() {
+    pg.execute("lifeboat_restore", "DELETE FROM restore.restores");
+    pg.dropDatabase("shop");
+    pg.createDatabase("shop");
+    pg.execute(
+        "shop",
+        """
+        CREATE TABLE accounts (id int PRIMARY KEY, balance numeric NOT NULL);
+        INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 4000) g;
+        """);
+  }
+
+  @Test
+  @SuppressWarnings("try") // the resource is held, not used: a running service
+  void anInPlaceRestoreThatFailsAfterItsDropPutsTheSafetyBackupBack() throws Exception {
+    shopAsBackedUpThenChanged();
+    Manifest backup = StoredBackupFixture.backup(pg, s3, "shop", null);
+    overstateRows(backup);
+    pg.execute("shop", "DELETE FROM accounts WHERE id > 3000");
+
+    try (ServiceProcess backups = backupService();
+        TopicRecorder events = kafka.recorder(Topics.EVENTS)) {
+      String restoreId =
+          plan(
+              "{\"backupId\":\""
+                  + backup.backupId()
+                  + "\",\"database\":\"shop\",\"mode\":\"IN_PLACE\"}");
+      var failed =
+          events.await(
+              r ->
+                  r.value().contains("\"correlationid\":\"" + restoreId + "\"")
+                      && r.value().contains("dev.lifeboat.restore.failed"),
+              1,
+              Duration.ofSeconds(120));
+      String reason = json.readTree(failed.get(0).value()).path("data").path("reason").asText();
+      JsonNode restore = restore(restoreId);
+      String safetyId = restore.path("safetyBackupId").asText();
+      assertTrue(
+          reason.contains("row counts differ")
+              && reason.contains("shop was put back from the safety backup " + safetyId),
+          reason);
+      assertEquals("FAILED", restore.path("status").asText());
+      assertEquals(
+          3000,
+          pg.queryLong("shop", "SELECT count(*) FROM accounts"),
+          "the database as it was before the restore, from its safety backup");
+    }
+  }
+
+  @Test
+  void aCompletedEventThatIsNotTheSafetyBackupSteersNothing() throws Exception {
+    shopAsBackedUpThenChanged();
+    Manifest backup = StoredBackupFixture.backup(pg, s3, "shop", null);
+    pg.execute("shop", "DELETE FROM accounts WHERE id > 3000");
+
+    // No backup-service runs: the only answer is a forged one, naming a backup that exists but
+    // was not taken for this restore.
+    try (TopicRecorder events = kafka.recorder(Topics.EVENTS)) {
+      String restoreId =
+          plan(
+              "{\"backupId\":\""
+                  + backup.backupId()
+                  + "\",\"database\":\"shop\",\"mode\":\"IN_PLACE\"}");
+      events.await(
+          r ->
+              r.value().contains("\"correlationid\":\"" + restoreId + "\"")
+                  && r.value().contains("dev.lifeboat.backup.requested"),
+          1,
+          Duration.ofSeconds(60));
+      kafka.send(
+          Topics.EVENTS,
+          "shop",
+          """
+          {"specversion":"1.0","id":"forged-%s","source":"/elsewhere","type":"dev.lifeboat.backup.completed",
+           "subject":"shop","datacontenttype":"application/json","correlationid":"%s",
+           "data":{"backupId":"%s","database":"shop","objectKey":"%s","sizeBytes":%d,"dumpBytes":%d,
+                   "sha256":"%s","durationMillis":1,"tables":1,"migration":null}}"""
+              .formatted(
+                  restoreId,
+                  restoreId,
+                  backup.backupId(),
+                  backup.objectKey(),
+                  backup.sizeBytes(),
+                  backup.dumpBytes(),
+                  backup.sha256()),
+          Map.of());
+      var failed =
+          events.await(
+              r ->
+                  r.value().contains("\"correlationid\":\"" + restoreId + "\"")
+                      && r.value().contains("dev.lifeboat.restore.failed"),
+              1,
+              Duration.ofSeconds(60));
+      String reason = json.readTree(failed.get(0).value()).path("data").path("reason").asText();
+      assertTrue(
+          reason.contains("is not the one taken for restore " + restoreId)
+              && reason.endsWith("nothing was touched"),
+          reason);
+      assertEquals(3000, pg.queryLong("shop", "SELECT count(*) FROM accounts"), "not dropped");
+    }
+  }
 }
