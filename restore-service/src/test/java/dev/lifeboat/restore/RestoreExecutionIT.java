@@ -244,9 +244,11 @@ class RestoreExecutionIT {
   @Test
   void aRestoreInterruptedAfterItsSwapIsComplete() throws Exception {
     String restoreId = interruptedRestore();
-    // The crash came right after the swap: the undo exists and the target is the restored database.
+    // The crash came right after the swap: the undo exists and the target is the restored
+    // database, which carries the restore's mark (as the scratch database it was).
     pg.execute("postgres", "ALTER DATABASE shop RENAME TO \"shop_pre_" + restoreId + "\"");
     pg.createDatabase("shop");
+    pg.execute("postgres", "COMMENT ON DATABASE shop IS 'lifeboat:restore=" + restoreId + "'");
     pg.execute("shop", "CREATE TABLE marker (x int)");
 
     redeliver(restoreId);

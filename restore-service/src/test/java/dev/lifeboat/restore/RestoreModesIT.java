@@ -259,7 +259,7 @@ class RestoreModesIT {
     assertEquals(restoreId, command.path("correlationid").asText());
     assertEquals("pre-restore", command.path("data").path("reason").asText());
     assertEquals("rita", command.path("data").path("requestedBy").asText());
-    Manifest safety = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
+    Manifest safety = StoredBackupFixture.safetyBackup(pg, TestServers.s3(), "shop", restoreId);
     publish(
         "dev.lifeboat.backup.completed",
         restoreId,

@@ -323,13 +323,14 @@ class SafetyBackupIT {
 
     // No backup-service runs: the only answer is a forged one, naming a backup that exists but
     // was not taken for this restore.
-    try (TopicRecorder events = kafka.recorder(Topics.EVENTS)) {
+    try (TopicRecorder events = kafka.recorder(Topics.EVENTS);
+        TopicRecorder requests = kafka.recorder(Topics.BACKUP_REQUESTS)) {
       String restoreId =
           plan(
               "{\"backupId\":\""
                   + backup.backupId()
                   + "\",\"database\":\"shop\",\"mode\":\"IN_PLACE\"}");
-      events.await(
+      requests.await(
           r ->
               r.value().contains("\"correlationid\":\"" + restoreId + "\"")
                   && r.value().contains("dev.lifeboat.backup.requested"),

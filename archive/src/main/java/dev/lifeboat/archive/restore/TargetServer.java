@@ -131,6 +131,19 @@ public final class TargetServer implements AutoCloseable {
     execute("DROP DATABASE IF EXISTS " + Quoting.identifier(database) + " WITH (FORCE)");
   }
 
+  /**
+   * Drops {@code database} if it carries {@code mark} or no comment at all: for a name that only
+   * this restore uses ({@code <db>_lbr_<its id>}), where an unmarked database is one a crash left
+   * between its CREATE and its COMMENT. A database another restore marked is never dropped.
+   */
+  public boolean dropIfMarkedOrUnmarked(String database, String mark) throws SQLException {
+    if (!exists(database) || !comment(database).map(mark::equals).orElse(true)) {
+      return false;
+    }
+    execute("DROP DATABASE IF EXISTS " + Quoting.identifier(database) + " WITH (FORCE)");
+    return true;
+  }
+
   /** Lets connections into {@code database} again, as a swap that did not happen must. */
   public void allowConnections(String database) throws SQLException {
     if (exists(database)) {

@@ -62,7 +62,17 @@ public final class StoredBackupFixture {
       String migration,
       List<String> ageRecipients)
       throws Exception {
-    return backup(pg, s3, database, database, migration, ageRecipients);
+    return backup(pg, s3, database, database, migration, ageRecipients, null, Map.of());
+  }
+
+  /**
+   * The safety backup backup-service would take for restore {@code restoreId}: its manifest carries
+   * the restore's correlation id and {@code restoreId} label, as restore-service checks.
+   */
+  public static Manifest safetyBackup(
+      PostgresEndpoint pg, S3Endpoint s3, String database, String restoreId) throws Exception {
+    return backup(
+        pg, s3, database, database, null, List.of(), restoreId, Map.of("restoreId", restoreId));
   }
 
   /**
@@ -71,7 +81,7 @@ public final class StoredBackupFixture {
    */
   public static Manifest backupOf(
       PostgresEndpoint pg, S3Endpoint s3, String database, String physical) throws Exception {
-    return backup(pg, s3, database, physical, null, List.of());
+    return backup(pg, s3, database, physical, null, List.of(), null, Map.of());
   }
 
   private static Manifest backup(
@@ -80,7 +90,9 @@ public final class StoredBackupFixture {
       String database,
       String physical,
       String migration,
-      List<String> ageRecipients)
+      List<String> ageRecipients,
+      String correlationId,
+      Map<String, String> labels)
       throws Exception {
     var target =
         new TargetDatabase(
@@ -129,10 +141,10 @@ public final class StoredBackupFixture {
             writer.plainBytes(),
             tables,
             migration,
-            migration == null ? "test" : "pre-migration",
-            Map.of(),
+            correlationId != null ? "pre-restore" : migration == null ? "test" : "pre-migration",
+            labels,
             "fixture",
-            backupId,
+            correlationId == null ? backupId : correlationId,
             false);
     put(s3, ObjectKeys.dump(database, backupId), dump);
     ObjectMapper json =

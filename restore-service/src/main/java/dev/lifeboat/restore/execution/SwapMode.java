@@ -51,7 +51,7 @@ class SwapMode implements RestoreMode {
       }
       // Not swapped: the target is the old database, perhaps still closed to connections.
       server.allowConnections(run.database());
-      server.dropIfMarked(run.scratchName(), run.mark());
+      server.dropIfMarkedOrUnmarked(run.scratchName(), run.mark());
       return false;
     }
   }
@@ -59,7 +59,7 @@ class SwapMode implements RestoreMode {
   @Override
   public String cleanUp(RestoreRun run) {
     try (TargetServer server = TargetServer.connect(run.target)) {
-      server.dropIfMarked(run.scratchName(), run.mark());
+      server.dropIfMarkedOrUnmarked(run.scratchName(), run.mark());
     } catch (Exception e) {
       LOG.warnf("could not drop %s after a stopped restore: %s", run.scratchName(), e.getMessage());
     }
