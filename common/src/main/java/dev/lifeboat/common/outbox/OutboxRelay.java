@@ -97,6 +97,9 @@ public class OutboxRelay {
       }
       pruneWhenDue();
     } catch (RuntimeException e) {
+      if (thread.isShutdown()) {
+        return; // the service is stopping: the rows stay for the next start
+      }
       next = failed(e);
     }
     if (!thread.isShutdown()) {

@@ -17,18 +17,24 @@ import dev.lifeboat.testsupport.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
  * A check finished while the broker is down is stored with its event, and the event reaches {@code
- * lifeboat.events} once the broker is back: exactly once, with the id the outbox holds. Before the
- * outbox, the check was stored and its event lost ("stored but its event was not published").
+ * lifeboat.events} once the broker is back: exactly once, with the id the outbox holds. The
+ * producer gives a record up after a few seconds here (as it does after two minutes by default),
+ * and the broker stays down longer: publishing after the commit lost the event then ("stored but
+ * its event was not published"); the relay fails, waits and tries again until the broker is back.
  */
 @QuarkusTest
+@TestProfile(BrokerDownIT.ImpatientProducer.class)
 @WithTestResource(OwnKafkaResource.class)
 @WithTestResource(S3Resource.class)
 @WithTestResource(
@@ -38,6 +44,23 @@ import org.junit.jupiter.api.Test;
       @ResourceArg(name = "control", value = "lifeboat_health_outbox")
     })
 class BrokerDownIT {
+  /** Producer timeouts of seconds, so that the broker is down longer than a record is kept. */
+  public static class ImpatientProducer implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      String producer = "mp.messaging.outgoing.lifeboat-events.";
+      return Map.of(
+          producer + "max.block.ms",
+          "3000",
+          producer + "request.timeout.ms",
+          "2000",
+          producer + "delivery.timeout.ms",
+          "4000",
+          "lifeboat.outbox.publish-timeout",
+          "20s");
+    }
+  }
+
   private static final String CONTROL = "lifeboat_health_outbox";
   private final PostgresEndpoint pg = TestServers.postgres();
   private final ObjectMapper json = new ObjectMapper();
@@ -75,8 +98,9 @@ class BrokerDownIT {
               "SELECT event_id FROM health.outbox WHERE sent_at IS NULL AND payload LIKE '%"
                   + checkId
                   + "%'");
-      // The relay tries meanwhile, and must neither lose the row nor mark it sent.
-      Thread.sleep(3_000);
+      // Longer than the producer keeps a record: the relay fails and tries again meanwhile, and
+      // must neither lose the row nor mark it sent.
+      Thread.sleep(10_000);
       assertEquals(1, unsent(), "the event waits in the outbox while the broker is down");
     } finally {
       kafka.restart();
