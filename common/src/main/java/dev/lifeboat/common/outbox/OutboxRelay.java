@@ -196,9 +196,13 @@ public class OutboxRelay {
       return;
     }
     lastPruned = now;
-    int pruned = outbox.prune(pool, config.retention()).await().atMost(Duration.ofMinutes(1));
-    if (pruned > 0) {
-      LOG.debugf("outbox: deleted %d row(s) sent more than %s ago", pruned, config.retention());
+    try {
+      int pruned = outbox.prune(pool, config.retention()).await().atMost(Duration.ofMinutes(1));
+      if (pruned > 0) {
+        LOG.debugf("outbox: deleted %d row(s) sent more than %s ago", pruned, config.retention());
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("outbox: could not delete sent rows (tried again later): %s", e.getMessage());
     }
   }
 }
