@@ -10,17 +10,25 @@ import org.jboss.logging.Logger;
 
 /**
  * A single-node KRaft Kafka broker (broker and controller in one JVM) from the Maven Central jars
- * that the test-servers module resolved.
+ * that the test-servers module resolved. A test that owns one (see {@link OwnKafkaResource}) may
+ * {@link #stop()} it and {@link #restart()} it: same port, same data.
  */
-final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LocalKafka.class);
 
-  private final ChildProcess process;
+  private final Path dir;
+  private final Path config;
+  private final int port;
   private final KafkaEndpoint endpoint;
+  private ChildProcess process;
+  private int restarts;
 
-  private LocalKafka(ChildProcess process, KafkaEndpoint endpoint) {
+  private LocalKafka(Path dir, Path config, int port, ChildProcess process) {
+    this.dir = dir;
+    this.config = config;
+    this.port = port;
     this.process = process;
-    this.endpoint = endpoint;
+    this.endpoint = new KafkaEndpoint("127.0.0.1:" + port);
   }
 
   static LocalKafka start(Path baseDir) {
@@ -78,20 +86,40 @@ final class LocalKafka implements AutoCloseable {
                 config.toString()),
             dir);
     format.awaitExit(Duration.ofSeconds(60));
-    ChildProcess broker =
-        ChildProcess.start(
-            "kafka", ChildProcess.java("256m", classpath, "kafka.Kafka", config.toString()), dir);
-    broker.awaitReady(() -> Ports.listening(port), Duration.ofSeconds(60));
+    ChildProcess broker = broker("kafka", dir, config, port);
     LOG.infof("Kafka broker started on 127.0.0.1:%d, logs in %s", port, dir);
-    return new LocalKafka(broker, new KafkaEndpoint("127.0.0.1:" + port));
+    return new LocalKafka(dir, config, port, broker);
   }
 
-  KafkaEndpoint endpoint() {
+  private static ChildProcess broker(String name, Path dir, Path config, int port) {
+    ChildProcess broker =
+        ChildProcess.start(
+            name,
+            ChildProcess.java("256m", Classpaths.kafkaBroker(), "kafka.Kafka", config.toString()),
+            dir);
+    broker.awaitReady(() -> Ports.listening(port), Duration.ofSeconds(60));
+    return broker;
+  }
+
+  public KafkaEndpoint endpoint() {
     return endpoint;
   }
 
+  /** Stops the broker (a clean shutdown); its port stays reserved for {@link #restart()}. */
+  public synchronized void stop() {
+    process.close();
+    LOG.infof("Kafka broker on 127.0.0.1:%d stopped", port);
+  }
+
+  /** Starts the stopped broker again on its port with its data, and waits until it listens. */
+  public synchronized void restart() {
+    restarts++;
+    process = broker("kafka-restart-" + restarts, dir, config, port);
+    LOG.infof("Kafka broker restarted on 127.0.0.1:%d", port);
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
     process.close();
   }
 

@@ -3,7 +3,9 @@ package dev.lifeboat.health.catalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.HealthEvents;
+import dev.lifeboat.common.outbox.Outbox;
 import dev.lifeboat.health.checks.Finding;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -29,36 +31,42 @@ public class CheckRepository {
 
   private final Pool pool;
   private final ObjectMapper json;
+  private final Outbox outbox;
 
-  public CheckRepository(Pool pool, ObjectMapper json) {
+  public CheckRepository(Pool pool, ObjectMapper json, Outbox outbox) {
     this.pool = pool;
     this.json = json;
+    this.outbox = outbox;
   }
 
   /**
-   * Stores a finished report; false when the triggering event already has one (a redelivery), in
-   * which case nothing is stored.
+   * Stores a finished report and, in the same transaction, its {@code dev.lifeboat.health.checked}
+   * event in the outbox; false when the triggering event already has a report (a redelivery), in
+   * which case neither is stored.
    */
-  public Uni<Boolean> insert(CheckReport r, String triggerEventId) {
-    return pool.preparedQuery(
-            """
+  public Uni<Boolean> insert(CheckReport r, String triggerEventId, CloudEvent<?> checked) {
+    return pool.withTransaction(
+            tx ->
+                tx.preparedQuery(
+                        """
             INSERT INTO health.checks (check_id, database, status, trigger, baseline_backup_id, correlation_id,
                                        trigger_event_id, started_at, finished_at, latency_millis, findings)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""")
-        .execute(
-            Tuple.from(
-                Arrays.asList(
-                    r.checkId(),
-                    r.database(),
-                    r.status().name(),
-                    r.trigger(),
-                    r.baselineBackupId(),
-                    r.correlationId(),
-                    triggerEventId,
-                    utc(r.startedAt()),
-                    utc(r.finishedAt()),
-                    r.latencyMillis(),
-                    toJson(r.findings()))))
+                    .execute(
+                        Tuple.from(
+                            Arrays.asList(
+                                r.checkId(),
+                                r.database(),
+                                r.status().name(),
+                                r.trigger(),
+                                r.baselineBackupId(),
+                                r.correlationId(),
+                                triggerEventId,
+                                utc(r.startedAt()),
+                                utc(r.finishedAt()),
+                                r.latencyMillis(),
+                                toJson(r.findings()))))
+                    .call(() -> outbox.append(tx, checked)))
         .replaceWith(true)
         .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
         .recoverWithItem(false);

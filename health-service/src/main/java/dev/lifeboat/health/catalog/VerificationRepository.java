@@ -1,5 +1,7 @@
 package dev.lifeboat.health.catalog;
 
+import dev.lifeboat.common.events.CloudEvent;
+import dev.lifeboat.common.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -16,10 +18,12 @@ import java.util.Optional;
 public class VerificationRepository {
   private final Pool pool;
   private final CheckRepository checks;
+  private final Outbox outbox;
 
-  public VerificationRepository(Pool pool, CheckRepository checks) {
+  public VerificationRepository(Pool pool, CheckRepository checks, Outbox outbox) {
     this.pool = pool;
     this.checks = checks;
+    this.outbox = outbox;
   }
 
   public Uni<Void> insert(Verification v) {
@@ -50,28 +54,38 @@ public class VerificationRepository {
         .replaceWithVoid();
   }
 
-  /** Stores the verdict of a running verification; false when it was no longer running. */
-  public Uni<Boolean> finish(Verification v) {
-    return pool.preparedQuery(
-            """
+  /**
+   * Stores the verdict of a running verification and, in the same transaction, its event ({@code
+   * dev.lifeboat.backup.verified} or {@code verification-failed}) in the outbox; false when it was
+   * no longer running, in which case neither is stored.
+   */
+  public Uni<Boolean> finish(Verification v, CloudEvent<?> verdict) {
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(
+                    """
             UPDATE health.verifications
                SET status = $2, checksum_ok = $3, restored = $4, row_counts_match = $5, drill_millis = $6,
                    check_status = $7, findings = $8, reason = $9, finished_at = $10
              WHERE verification_id = $1 AND status = 'RUNNING'""")
-        .execute(
-            Tuple.from(
-                Arrays.asList(
-                    v.verificationId(),
-                    v.status(),
-                    v.checksumOk(),
-                    v.restored(),
-                    v.rowCountsMatch(),
-                    v.drillMillis(),
-                    v.checkStatus(),
-                    checks.toJson(v.findings()),
-                    v.reason(),
-                    CheckRepository.utc(v.finishedAt()))))
-        .map(rows -> rows.rowCount() == 1);
+                .execute(
+                    Tuple.from(
+                        Arrays.asList(
+                            v.verificationId(),
+                            v.status(),
+                            v.checksumOk(),
+                            v.restored(),
+                            v.rowCountsMatch(),
+                            v.drillMillis(),
+                            v.checkStatus(),
+                            checks.toJson(v.findings()),
+                            v.reason(),
+                            CheckRepository.utc(v.finishedAt()))))
+                .chain(
+                    rows ->
+                        rows.rowCount() == 1
+                            ? outbox.append(tx, verdict).replaceWith(true)
+                            : Uni.createFrom().item(false)));
   }
 
   public Uni<Optional<Verification>> find(String verificationId) {

@@ -4,6 +4,7 @@ import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.locks.DatabaseLocks;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.databases.TargetDatabases;
+import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.HealthEvents;
 import dev.lifeboat.common.messaging.EventPublisher;
@@ -25,7 +26,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs a check of a target database whatever started it (API, schedule, event): one at a time per
- * database, then stores the report and publishes {@code dev.lifeboat.health.checked}.
+ * database, then stores the report with its {@code dev.lifeboat.health.checked} event (the outbox
+ * publishes it).
  */
 @ApplicationScoped
 public class CheckRunner {
@@ -191,29 +193,24 @@ public class CheckRunner {
             clock.instant(),
             outcome.latencyMillis(),
             List.copyOf(findings));
-    if (!catalog.insert(report, request.triggerEventId()).await().indefinitely()) {
+    CloudEvent<HealthEvents.Checked> checked =
+        events.event(
+            EventType.HEALTH_CHECKED,
+            correlationId,
+            new HealthEvents.Checked(
+                checkId,
+                request.database(),
+                status,
+                baselineId,
+                findings.size(),
+                request.trigger()));
+    // The report and its event commit together; the outbox's relay publishes the event.
+    if (!catalog.insert(report, request.triggerEventId(), checked).await().indefinitely()) {
       LOG.infof(
           "event %s was already checked; report %s dropped", request.triggerEventId(), checkId);
       return Optional.empty();
     }
     metrics.checked(request.database(), status);
-    try {
-      events
-          .publish(
-              EventType.HEALTH_CHECKED,
-              correlationId,
-              new HealthEvents.Checked(
-                  checkId,
-                  request.database(),
-                  status,
-                  baselineId,
-                  findings.size(),
-                  request.trigger()))
-          .await()
-          .atMost(Duration.ofSeconds(30));
-    } catch (RuntimeException e) {
-      LOG.warnf("check %s is stored but its event was not published: %s", checkId, e.getMessage());
-    }
     LOG.infof(
         "check %s of %s (%s): %s, %d finding(s)",
         checkId, request.database(), request.trigger(), status, findings.size());

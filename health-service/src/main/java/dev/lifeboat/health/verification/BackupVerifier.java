@@ -8,6 +8,7 @@ import dev.lifeboat.archive.restore.TargetServer;
 import dev.lifeboat.archive.storage.StoredBackups;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.databases.TargetDatabases;
+import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.HealthEvents;
 import dev.lifeboat.common.messaging.EventPublisher;
@@ -280,13 +281,10 @@ public class BackupVerifier {
             v.requestedBy(),
             v.startedAt(),
             now);
-    if (!catalog.finish(done).await().indefinitely()) {
-      return; // already failed by a restart's recovery
-    }
+    CloudEvent<?> verdict;
     if (passed) {
-      metrics.verified(v.database(), now);
-      events
-          .publish(
+      verdict =
+          events.event(
               EventType.BACKUP_VERIFIED,
               v.correlationId(),
               new HealthEvents.BackupVerified(
@@ -296,19 +294,23 @@ public class BackupVerifier {
                   true,
                   v.drill()
                       ? new HealthEvents.Drill(true, true, millis == null ? 0 : millis)
-                      : null))
-          .await()
-          .atMost(Duration.ofSeconds(30));
+                      : null));
     } else {
-      metrics.verificationFailed(v.database());
-      events
-          .publish(
+      verdict =
+          events.event(
               EventType.BACKUP_VERIFICATION_FAILED,
               v.correlationId(),
               new HealthEvents.BackupVerificationFailed(
-                  v.verificationId(), v.backupId(), v.database(), shorten(reason)))
-          .await()
-          .atMost(Duration.ofSeconds(30));
+                  v.verificationId(), v.backupId(), v.database(), shorten(reason)));
+    }
+    // The verdict and its event commit together; the outbox's relay publishes the event.
+    if (!catalog.finish(done, verdict).await().indefinitely()) {
+      return; // already failed by a restart's recovery
+    }
+    if (passed) {
+      metrics.verified(v.database(), now);
+    } else {
+      metrics.verificationFailed(v.database());
     }
     LOG.infof(
         "verification %s of %s: %s%s",
