@@ -4,15 +4,17 @@
 CREATE TABLE outbox (
     -- Publication order: each key's rows are published in seq order.
     seq                 bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    -- The CloudEvent id: appending the same event twice keeps one row.
-    event_id            text        NOT NULL UNIQUE,
+    -- The CloudEvent id: appending the same event to the same topic twice keeps one row. A command
+    -- and its copy in the event log are the same event on two topics.
+    event_id            text        NOT NULL,
     topic               text        NOT NULL,
     -- The Kafka record key (the database name).
     record_key          text,
     -- The CloudEvent in structured mode, exactly the bytes published.
     payload             text        NOT NULL,
     created_at          timestamptz NOT NULL DEFAULT now(),
-    sent_at             timestamptz
+    sent_at             timestamptz,
+    UNIQUE (topic, event_id)
 );
 -- What the relay claims and the gauges count.
 CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at IS NULL;

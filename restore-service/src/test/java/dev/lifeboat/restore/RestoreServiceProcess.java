@@ -67,7 +67,6 @@ final class RestoreServiceProcess {
     properties.put("lifeboat.restore.progress-interval", "200ms");
     properties.put("lifeboat.restore.cancel-poll-interval", "200ms");
     properties.put("mp.messaging.incoming.restore-command-in.topic", commands);
-    properties.put("mp.messaging.outgoing.restore-commands.topic", commands);
     properties.put("mp.messaging.incoming.events-in.group.id", commands + "-events");
     properties.put("mp.messaging.incoming.restore-command-in.group.id", commands + "-restores");
     // The broker's minimum: the dead process's partitions move to its successor quickly.

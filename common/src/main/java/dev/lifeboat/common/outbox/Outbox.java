@@ -77,7 +77,7 @@ public class Outbox {
   /**
    * Adds a lifecycle event for {@code lifeboat.events}, keyed by its subject (the database), to the
    * transaction {@code tx}: it is published once the transaction commits, and never if it rolls
-   * back. Appending an event whose id is already in the outbox does nothing.
+   * back. Appending an event whose id is already in the outbox for that topic does nothing.
    */
   public Uni<Void> append(SqlConnection tx, CloudEvent<?> event) {
     return append(tx, Topics.EVENTS, event.subject(), event);
@@ -89,7 +89,7 @@ public class Outbox {
             "INSERT INTO "
                 + table
                 + " (event_id, topic, record_key, payload) VALUES ($1, $2, $3, $4)"
-                + " ON CONFLICT (event_id) DO NOTHING")
+                + " ON CONFLICT (topic, event_id) DO NOTHING")
         .execute(
             Tuple.of(
                 event.id(), topic, key, new String(codec.encode(event), StandardCharsets.UTF_8)))

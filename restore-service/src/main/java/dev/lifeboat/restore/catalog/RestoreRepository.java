@@ -2,7 +2,9 @@ package dev.lifeboat.restore.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.RestoreEvents;
+import dev.lifeboat.common.outbox.Outbox;
 import dev.lifeboat.restore.plan.Plan;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -10,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,15 +30,28 @@ public class RestoreRepository {
   private static final String UNIQUE_VIOLATION = "23505";
   private final Pool pool;
   private final ObjectMapper json;
+  private final Outbox outbox;
 
-  public RestoreRepository(Pool pool, ObjectMapper json) {
+  public RestoreRepository(Pool pool, ObjectMapper json, Outbox outbox) {
     this.pool = pool;
     this.json = json;
+    this.outbox = outbox;
   }
 
-  /** Stores a new plan; false when the database already has an open restore. */
-  public Uni<Boolean> insert(Restore r, String codeHash) {
-    return pool.preparedQuery(
+  /**
+   * Stores a new plan with its {@code restore.planned} event; false when the database already has
+   * an open restore.
+   */
+  public Uni<Boolean> insert(Restore r, String codeHash, CloudEvent<?> planned) {
+    return pool.withTransaction(
+            tx -> insert(tx, r, codeHash).call(() -> outbox.append(tx, planned)))
+        .replaceWith(true)
+        .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
+        .recoverWithItem(false);
+  }
+
+  private Uni<RowSet<Row>> insert(SqlConnection tx, Restore r, String codeHash) {
+    return tx.preparedQuery(
             """
             INSERT INTO restore.restores (restore_id, database, backup_id, mode, tables, new_database, safety_backup,
                                           status, code_hash, expires_at, correlation_id, planned_by, planned_at, plan)
@@ -56,10 +72,7 @@ public class RestoreRepository {
                     r.correlationId(),
                     r.plannedBy(),
                     utc(r.plannedAt()),
-                    toJson(r.plan()))))
-        .replaceWith(true)
-        .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
-        .recoverWithItem(false);
+                    toJson(r.plan()))));
   }
 
   /** Cancels the database's plans whose code expired, so that they no longer block new ones. */
@@ -100,16 +113,33 @@ public class RestoreRepository {
 
   /**
    * Confirms with the code, once: the code's hash is cleared in the same statement, so a code
-   * cannot confirm twice. Empty when the code is wrong, used or expired.
+   * cannot confirm twice. The command that runs the restore goes to {@code commandsTopic} and into
+   * the event log in the same transaction: a confirmed restore is always queued. Empty when the
+   * code is wrong, used or expired.
    */
-  public Uni<Optional<Restore>> confirm(String restoreId, String codeHash, String by, Instant now) {
-    return pool.preparedQuery(
-            """
+  public Uni<Optional<Restore>> confirm(
+      String restoreId,
+      String codeHash,
+      String by,
+      Instant now,
+      CloudEvent<?> command,
+      String commandsTopic) {
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(
+                    """
             UPDATE restore.restores SET status = 'CONFIRMED', code_hash = NULL, confirmed_by = $3, confirmed_at = $4
              WHERE restore_id = $1 AND status = 'AWAITING_CONFIRMATION' AND code_hash = $2 AND expires_at > $4
             RETURNING *""")
-        .execute(Tuple.of(restoreId, codeHash, by, utc(now)))
-        .map(this::first);
+                .execute(Tuple.of(restoreId, codeHash, by, utc(now)))
+                .map(this::first)
+                .call(
+                    confirmed ->
+                        confirmed.isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : outbox
+                                .append(tx, commandsTopic, command.subject(), command)
+                                .call(() -> outbox.append(tx, command))));
   }
 
   /** Counts a wrong code; the plan is cancelled at the limit. */
@@ -129,15 +159,26 @@ public class RestoreRepository {
         .map(this::first);
   }
 
-  /** Cancels a restore that has not started; empty when it is past that point. */
-  public Uni<Optional<Restore>> cancel(String restoreId, String reason, Instant now) {
-    return pool.preparedQuery(
-            """
+  /**
+   * Cancels a restore that has not started, with its {@code restore.cancelled} event; empty when it
+   * is past that point.
+   */
+  public Uni<Optional<Restore>> cancel(
+      String restoreId, String reason, Instant now, CloudEvent<?> cancelled) {
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(
+                    """
             UPDATE restore.restores SET status = 'CANCELLED', code_hash = NULL, finished_at = $3, finished_reason = $2
              WHERE restore_id = $1 AND status IN ('AWAITING_CONFIRMATION', 'CONFIRMED')
             RETURNING *""")
-        .execute(Tuple.of(restoreId, reason, utc(now)))
-        .map(this::first);
+                .execute(Tuple.of(restoreId, reason, utc(now)))
+                .map(this::first)
+                .call(
+                    found ->
+                        found.isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : outbox.append(tx, cancelled)));
   }
 
   /**
@@ -191,24 +232,43 @@ public class RestoreRepository {
    * Marks a restore complete; {@code undoDatabase} is the database a SWAP kept as the undo, or
    * null.
    */
-  public Uni<Void> complete(String restoreId, String outcome, Instant now, String undoDatabase) {
-    return pool.preparedQuery(
-            """
-            UPDATE restore.restores SET status = 'COMPLETED', finished_at = $3, finished_reason = $2,
-                   undo_database = $4, cancel_requested_by = NULL
-             WHERE restore_id = $1 AND status = 'RUNNING'""")
-        .execute(Tuple.of(restoreId, outcome, utc(now), undoDatabase))
-        .replaceWithVoid();
+  public Uni<Void> complete(
+      String restoreId, String outcome, Instant now, String undoDatabase, CloudEvent<?> completed) {
+    return end(
+        """
+        UPDATE restore.restores SET status = 'COMPLETED', finished_at = $3, finished_reason = $2,
+               undo_database = $4, cancel_requested_by = NULL
+         WHERE restore_id = $1 AND status = 'RUNNING'""",
+        Tuple.of(restoreId, outcome, utc(now), undoDatabase),
+        completed);
   }
 
-  /** Ends a running restore that was cancelled, once it has cleaned up. */
-  public Uni<Void> cancelled(String restoreId, String reason, Instant now) {
-    return pool.preparedQuery(
-            """
-            UPDATE restore.restores SET status = 'CANCELLED', finished_at = $3, finished_reason = $2
-             WHERE restore_id = $1 AND status = 'RUNNING'""")
-        .execute(Tuple.of(restoreId, reason, utc(now)))
-        .replaceWithVoid();
+  /** Ends a running restore that was cancelled, once it has cleaned up, with its event. */
+  public Uni<Void> cancelled(
+      String restoreId, String reason, Instant now, CloudEvent<?> cancelled) {
+    return end(
+        """
+        UPDATE restore.restores SET status = 'CANCELLED', finished_at = $3, finished_reason = $2
+         WHERE restore_id = $1 AND status = 'RUNNING'""",
+        Tuple.of(restoreId, reason, utc(now)),
+        cancelled);
+  }
+
+  /**
+   * An ending and its event commit together, and only over a restore that had not ended: a late
+   * failure never overwrites a completion, nor announces one.
+   */
+  private Uni<Void> end(String update, Tuple values, CloudEvent<?> event) {
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(update)
+                .execute(values)
+                .call(
+                    rows ->
+                        rows.rowCount() == 0
+                            ? Uni.createFrom().voidItem()
+                            : outbox.append(tx, event))
+                .replaceWithVoid());
   }
 
   /**
@@ -397,16 +457,16 @@ public class RestoreRepository {
   }
 
   /**
-   * Ends a confirmed or running restore as failed (its command could not be queued, or a step
-   * failed). An ending is never overwritten: a completed restore stays completed.
+   * Ends a confirmed or running restore as failed, with its event. An ending is never overwritten:
+   * a completed restore stays completed.
    */
-  public Uni<Void> fail(String restoreId, String reason, Instant now) {
-    return pool.preparedQuery(
-            """
-            UPDATE restore.restores SET status = 'FAILED', finished_at = $3, finished_reason = $2
-             WHERE restore_id = $1 AND status IN ('CONFIRMED', 'RUNNING')""")
-        .execute(Tuple.of(restoreId, reason, utc(now)))
-        .replaceWithVoid();
+  public Uni<Void> fail(String restoreId, String reason, Instant now, CloudEvent<?> failed) {
+    return end(
+        """
+        UPDATE restore.restores SET status = 'FAILED', finished_at = $3, finished_reason = $2
+         WHERE restore_id = $1 AND status IN ('CONFIRMED', 'RUNNING')""",
+        Tuple.of(restoreId, reason, utc(now)),
+        failed);
   }
 
   private Optional<Restore> first(RowSet<Row> rows) {

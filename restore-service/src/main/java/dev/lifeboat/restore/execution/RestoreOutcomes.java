@@ -1,5 +1,6 @@
 package dev.lifeboat.restore.execution;
 
+import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventData;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.RestoreEvents;
@@ -15,10 +16,11 @@ import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
- * The one way a restore ends: completed, failed or cancelled, recorded in the catalog (only over
- * RUNNING, so an end is never overwritten) and announced. A terminal event's id is derived from the
- * restore and its outcome, so that announcing it again, for a redelivered command whose work had
- * finished before a crash, gives consumers the same event to store once.
+ * The one way a restore ends: completed, failed or cancelled, recorded in the catalog (only over a
+ * restore that had not ended, so an end is never overwritten) together with its event in the
+ * outbox, in one transaction. A terminal event's id is derived from the restore and its outcome, so
+ * that announcing it again, for a redelivered command whose work had ended, gives consumers the
+ * same event to store once.
  */
 @ApplicationScoped
 class RestoreOutcomes {
@@ -37,23 +39,31 @@ class RestoreOutcomes {
   }
 
   void completed(Restore r, String outcome, Duration took, String undoDatabase) {
-    catalog.complete(r.restoreId(), outcome, clock.instant(), undoDatabase).await().atMost(IO_WAIT);
-    announceCompleted(r, took);
+    catalog
+        .complete(r.restoreId(), outcome, clock.instant(), undoDatabase, completedEvent(r, took))
+        .await()
+        .atMost(IO_WAIT);
     metrics.completed(r.database(), r.mode(), took);
     LOG.infof("restore %s of %s completed: %s", r.restoreId(), r.database(), outcome);
   }
 
   void failed(Restore r, String step, String reason) {
-    catalog.fail(r.restoreId(), reason, clock.instant()).await().atMost(IO_WAIT);
+    catalog
+        .fail(r.restoreId(), reason, clock.instant(), failedEvent(r, step, reason))
+        .await()
+        .atMost(IO_WAIT);
     metrics.failed(r.database());
-    announceFailed(r, step, reason);
     LOG.warnf("restore %s of %s failed at %s: %s", r.restoreId(), r.database(), step, reason);
   }
 
   void cancelled(Restore r, String by) {
-    catalog.cancelled(r.restoreId(), "cancelled by " + by, clock.instant()).await().atMost(IO_WAIT);
-    announceCancelled(r, by);
-    LOG.infof("restore %s of %s cancelled by %s; the target is as it was", r.restoreId(), by);
+    catalog
+        .cancelled(r.restoreId(), "cancelled by " + by, clock.instant(), cancelledEvent(r, by))
+        .await()
+        .atMost(IO_WAIT);
+    LOG.infof(
+        "restore %s of %s cancelled by %s; the target is as it was",
+        r.restoreId(), r.database(), by);
   }
 
   /**
@@ -82,29 +92,48 @@ class RestoreOutcomes {
   }
 
   private void announceCompleted(Restore r, Duration took) {
-    announce(
+    announce(completedEvent(r, took));
+  }
+
+  private void announceFailed(Restore r, String step, String reason) {
+    announce(failedEvent(r, step, reason));
+  }
+
+  private void announceCancelled(Restore r, String by) {
+    announce(cancelledEvent(r, by));
+  }
+
+  private void announce(CloudEvent<?> event) {
+    events.publish(event).await().atMost(IO_WAIT);
+  }
+
+  private CloudEvent<RestoreEvents.Completed> completedEvent(Restore r, Duration took) {
+    return ending(
         EventType.RESTORE_COMPLETED,
         r,
         new RestoreEvents.Completed(
             r.restoreId(), r.backupId(), r.database(), took.toMillis(), r.mode()));
   }
 
-  private void announceFailed(Restore r, String step, String reason) {
-    announce(
+  private CloudEvent<RestoreEvents.Failed> failedEvent(Restore r, String step, String reason) {
+    return ending(
         EventType.RESTORE_FAILED,
         r,
         new RestoreEvents.Failed(r.restoreId(), r.backupId(), r.database(), step, reason));
   }
 
-  private void announceCancelled(Restore r, String by) {
-    announce(
+  /** The event of a restore cancelled before or while it ran; one id for both. */
+  CloudEvent<RestoreEvents.Cancelled> cancelledEvent(Restore r, String by) {
+    return ending(
         EventType.RESTORE_CANCELLED,
         r,
         new RestoreEvents.Cancelled(r.restoreId(), r.database(), by));
   }
 
-  private <T extends EventData> void announce(EventType<T> type, Restore r, T data) {
-    events.publishOnce(type, r.correlationId(), data, r.restoreId()).await().atMost(IO_WAIT);
+  private <T extends EventData> CloudEvent<T> ending(EventType<T> type, Restore r, T data) {
+    return events
+        .event(type, r.correlationId(), data)
+        .withId(CloudEvent.onceId(type, r.restoreId()));
   }
 
   private static String failedStep(Restore r) {
