@@ -1,6 +1,7 @@
 package dev.lifeboat.common.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -45,6 +46,26 @@ public record CloudEvent<T extends EventData>(
         DATA_CONTENT_TYPE,
         correlationId == null ? id : correlationId,
         data);
+  }
+
+  /**
+   * The same event under another id: for an event that may be published more than once (after a
+   * crash) and must reach consumers, who dedupe by {@code id}, as one. See {@link #onceId}.
+   */
+  public CloudEvent<T> withId(String newId) {
+    return new CloudEvent<>(
+        specversion, newId, source, type, subject, time, datacontenttype, correlationid, data);
+  }
+
+  /**
+   * A deterministic event id for the one event of {@code type} about {@code key} (a backup or
+   * restore id): a name-based UUID of {@code "<type>/<key>"}. Terminal events ({@code
+   * backup.completed}, {@code restore.failed}, ...) use it so that re-publishing one after a crash
+   * yields the same id.
+   */
+  public static String onceId(EventType<?> type, String key) {
+    return UUID.nameUUIDFromBytes((type.name() + "/" + key).getBytes(StandardCharsets.UTF_8))
+        .toString();
   }
 
   /** A command without a {@code correlationid} correlates with its own {@code id}. */

@@ -47,6 +47,17 @@ public class EventPublisher {
     return publish(event).replaceWith(event);
   }
 
+  /**
+   * Builds and publishes the one event of {@code type} about {@code idKey} (a backup or restore
+   * id), under the id {@link CloudEvent#onceId} derives from both: publishing it again, after a
+   * crash, yields an event with the same id, which consumers store once.
+   */
+  public <T extends EventData> Uni<CloudEvent<T>> publishOnce(
+      EventType<T> type, String correlationId, T data, String idKey) {
+    CloudEvent<T> event = event(type, correlationId, data).withId(CloudEvent.onceId(type, idKey));
+    return publish(event).replaceWith(event);
+  }
+
   public Uni<Void> publish(CloudEvent<?> event) {
     return publish(event, event.subject());
   }
