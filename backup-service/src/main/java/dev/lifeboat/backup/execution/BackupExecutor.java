@@ -14,6 +14,7 @@ import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.BackupEvents;
 import dev.lifeboat.common.events.EventType;
+import dev.lifeboat.common.failpoints.Failpoints;
 import dev.lifeboat.common.messaging.EventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
@@ -118,14 +119,17 @@ public class BackupExecutor {
               backup.requestedBy(),
               correlation,
               backup.pinned());
+      Failpoints.reach("backup.after-upload");
       // The manifest is written last: only now does the backup exist.
       store.put(
           ObjectKeys.manifest(database, id),
           json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest),
           "application/json");
+      Failpoints.reach("backup.after-manifest");
       catalog.markCompleted(manifest).await().indefinitely();
       Duration took = Duration.between(started, completed);
       metrics.completed(database, took, result.sizeBytes(), result.dumpBytes(), completed);
+      Failpoints.reach("backup.after-catalog");
       events
           .publish(
               EventType.BACKUP_COMPLETED,
