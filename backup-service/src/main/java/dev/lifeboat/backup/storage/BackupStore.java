@@ -9,6 +9,7 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
+import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import io.minio.messages.Upload;
@@ -19,6 +20,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
 /** The bucket that holds backups, through the MinIO SDK. */
@@ -89,6 +91,23 @@ public class BackupStore {
       throw new StorageException("reading " + key + " failed: " + describe(e), e);
     } catch (Exception e) {
       throw new StorageException("reading " + key + " failed: " + describe(e), e);
+    }
+  }
+
+  /** The object's size in bytes (a HEAD request), or empty when there is no such object. */
+  public OptionalLong size(String key) throws StorageException {
+    try {
+      return OptionalLong.of(
+          client
+              .statObject(StatObjectArgs.builder().bucket(config.bucket()).object(key).build())
+              .size());
+    } catch (ErrorResponseException e) {
+      if ("NoSuchKey".equals(e.errorResponse().code())) {
+        return OptionalLong.empty();
+      }
+      throw new StorageException("reading the size of " + key + " failed: " + describe(e), e);
+    } catch (Exception e) {
+      throw new StorageException("reading the size of " + key + " failed: " + describe(e), e);
     }
   }
 
