@@ -1,5 +1,6 @@
 package dev.lifeboat.backup.storage;
 
+import dev.lifeboat.archive.storage.ObjectKeys;
 import dev.lifeboat.archive.storage.StorageConfig;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -117,6 +118,15 @@ public class BackupStore {
     } catch (Exception e) {
       throw new StorageException("deleting " + key + " failed: " + describe(e), e);
     }
+  }
+
+  /**
+   * Who holds the backup: the names under {@code <database>/<backupId>/holds/}, where the restores
+   * that read it place their holds (archive's {@code StoredBackups.hold}).
+   */
+  public List<String> holders(String database, String backupId) throws StorageException {
+    String prefix = ObjectKeys.holds(database, backupId);
+    return list(prefix).stream().map(key -> key.substring(prefix.length())).toList();
   }
 
   /** Keys of every object under the prefix. */
