@@ -83,7 +83,12 @@ final class SampleEvents {
               "chk_" + rs.substring(3), db, HealthEvents.Status.HEALTHY, bk, 0, "restore");
       case "dev.lifeboat.backup.verified" ->
           new HealthEvents.BackupVerified(
-              "ver_" + rs.substring(3), bk, db, true, new HealthEvents.Drill(true, true, 900));
+              "ver_" + rs.substring(3),
+              bk,
+              db,
+              true,
+              new HealthEvents.Drill(true, true, 900),
+              "ab".repeat(32));
       case "dev.lifeboat.backup.verification-failed" ->
           new HealthEvents.BackupVerificationFailed(
               "ver_" + rs.substring(3), bk, db, "sha256 mismatch");

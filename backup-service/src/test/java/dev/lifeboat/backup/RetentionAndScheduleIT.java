@@ -137,8 +137,9 @@ class RetentionAndScheduleIT {
         "app",
         """
         {"specversion":"1.0","id":"%s","source":"/lifeboat/health-service","type":"dev.lifeboat.backup.verified",
-         "subject":"app","data":{"verificationId":"vf-1","backupId":"%s","database":"app","checksumOk":true}}"""
-            .formatted(UUID.randomUUID(), b2),
+         "subject":"app","data":{"verificationId":"vf-1","backupId":"%s","database":"app","checksumOk":true,
+         "sha256":"%s"}}"""
+            .formatted(UUID.randomUUID(), b2, stored.manifest("app", b2).path("sha256").asText()),
         Map.of());
     await()
         .atMost(WAIT)

@@ -127,6 +127,25 @@ public final class ServiceProcess implements AutoCloseable {
     throw new IllegalStateException("the service was not ready within " + timeout + "; see " + log);
   }
 
+  /**
+   * Waits for the process to exit on its own (a failpoint halts it with 137) and returns its exit
+   * status; a process still running after {@code timeout} is killed and the wait fails.
+   */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return process.exitValue();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+      throw new IllegalStateException(e);
+    }
+    kill();
+    throw new IllegalStateException(
+        "the service was still running after " + timeout + "; see " + log);
+  }
+
   /** SIGKILL: no shutdown hooks, no graceful anything, as when a node dies. */
   public void kill() {
     process.destroyForcibly();

@@ -6,10 +6,13 @@ import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -92,6 +95,52 @@ public class StoredBackups {
       manifest(database, backupId).ifPresent(manifests::add);
     }
     return manifests;
+  }
+
+  /**
+   * Holds the backup while {@code holder} (a restore id) reads it: backup-service neither deletes
+   * nor lets retention remove a backup with a hold. Place the hold, then read the manifest: a
+   * backup being deleted either is seen gone by that read, or sees the hold and stays. Idempotent.
+   */
+  public void hold(String database, String backupId, String holder) throws IOException {
+    String key = ObjectKeys.hold(database, backupId, holder);
+    try {
+      client.putObject(
+          PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                  new ByteArrayInputStream(new byte[0]), 0, -1)
+              .build());
+    } catch (Exception e) {
+      throw new IOException("cannot place the hold " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes the hold of {@code holder}; nothing happens when there is none. */
+  public void release(String database, String backupId, String holder) throws IOException {
+    String key = ObjectKeys.hold(database, backupId, holder);
+    try {
+      client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+    } catch (Exception e) {
+      throw new IOException("cannot release the hold " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether any holder holds the backup. */
+  public boolean held(String database, String backupId) throws IOException {
+    try {
+      for (Result<Item> result :
+          client.listObjects(
+              ListObjectsArgs.builder()
+                  .bucket(bucket)
+                  .prefix(ObjectKeys.holds(database, backupId))
+                  .maxKeys(1)
+                  .build())) {
+        result.get();
+        return true;
+      }
+      return false;
+    } catch (Exception e) {
+      throw new IOException("cannot list the holds of " + backupId + ": " + e.getMessage(), e);
+    }
   }
 
   /** Whether the bucket answers and exists: for readiness checks. */

@@ -215,7 +215,7 @@ public class BackupResource {
   @APIResponse(responseCode = "204", description = "Deleted")
   @APIResponse(
       responseCode = "409",
-      description = "Pinned, or still running",
+      description = "Pinned, still running, or in use by a restore (held)",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response delete(
       @PathParam("backupId") @Pattern(regexp = BackupIds.REGEX) String backupId) {

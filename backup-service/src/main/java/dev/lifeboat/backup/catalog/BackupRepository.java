@@ -122,10 +122,15 @@ public class BackupRepository {
         bytesPerSecond);
   }
 
-  public Uni<Void> markCompleted(Manifest manifest) {
-    return update(
+  /**
+   * Records the backup as completed from its manifest. False when the backup had already finished
+   * (completed, failed or deleted): a finished backup's state is final.
+   */
+  public Uni<Boolean> markCompleted(Manifest manifest) {
+    return updateUnfinished(
         "UPDATE backup.backups SET status = 'COMPLETED', completed_at = $2, manifest = $3,"
-            + " bytes_dumped = $4, bytes_stored = $5 WHERE backup_id = $1",
+            + " bytes_dumped = $4, bytes_stored = $5"
+            + " WHERE backup_id = $1 AND status IN ('REQUESTED', 'RUNNING')",
         manifest.backupId(),
         utc(manifest.completedAt()),
         toJson(manifest),
@@ -133,9 +138,14 @@ public class BackupRepository {
         manifest.sizeBytes());
   }
 
-  public Uni<Void> markFailed(String backupId, String reason, Instant at) {
-    return update(
-        "UPDATE backup.backups SET status = 'FAILED', failure_reason = $2, completed_at = $3 WHERE backup_id = $1",
+  /**
+   * Records the backup as failed. False when it had already finished: a late failure never turns a
+   * completed backup into a failed one.
+   */
+  public Uni<Boolean> markFailed(String backupId, String reason, Instant at) {
+    return updateUnfinished(
+        "UPDATE backup.backups SET status = 'FAILED', failure_reason = $2, completed_at = $3"
+            + " WHERE backup_id = $1 AND status IN ('REQUESTED', 'RUNNING')",
         backupId,
         reason,
         utc(at));
@@ -165,6 +175,10 @@ public class BackupRepository {
   public Uni<Void> markVerified(String backupId, Instant at) {
     return update(
         "UPDATE backup.backups SET verified_at = $2 WHERE backup_id = $1", backupId, utc(at));
+  }
+
+  private Uni<Boolean> updateUnfinished(String sql, Object... params) {
+    return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> rows.rowCount() == 1);
   }
 
   private Uni<Void> update(String sql, Object... params) {

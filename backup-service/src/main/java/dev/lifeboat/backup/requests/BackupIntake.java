@@ -2,6 +2,7 @@ package dev.lifeboat.backup.requests;
 
 import dev.lifeboat.backup.catalog.Backup;
 import dev.lifeboat.backup.catalog.BackupRepository;
+import dev.lifeboat.backup.catalog.BackupStatus;
 import dev.lifeboat.backup.execution.BackupExecutor;
 import dev.lifeboat.backup.execution.BackupQueue;
 import dev.lifeboat.common.backups.BackupIds;
@@ -12,6 +13,7 @@ import dev.lifeboat.common.messaging.EventPublisher;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Turns a backup command into exactly one backup: the command's id is the idempotency key, so a
@@ -33,11 +35,20 @@ public class BackupIntake {
     this.events = events;
   }
 
-  /** Records the request (once), announces it (once), and runs or joins its backup. */
+  /**
+   * Records the request (once), announces it (once), and runs or joins its backup. A command of a
+   * completed backup announces {@code backup.completed} again, under the same event id: a crash may
+   * have come between the catalog and the event.
+   */
   public Uni<Backup> accept(CloudEvent<BackupEvents.Requested> command, Runnable whenFinished) {
     return record(command)
-        .invoke(
+        .call(
             backup -> {
+              if (backup.status() == BackupStatus.COMPLETED) {
+                return executor
+                    .announceCompleted(backup, backup.manifest(), took(backup))
+                    .invoke(whenFinished);
+              }
               if (backup.status().finished()) {
                 whenFinished.run();
               } else {
@@ -47,7 +58,14 @@ public class BackupIntake {
                     () -> executor.execute(backup),
                     whenFinished);
               }
+              return Uni.createFrom().voidItem();
             });
+  }
+
+  private static Duration took(Backup backup) {
+    return backup.startedAt() == null || backup.completedAt() == null
+        ? Duration.ZERO
+        : Duration.between(backup.startedAt(), backup.completedAt());
   }
 
   /** The catalog entry of the command, made and announced if this is its first delivery. */

@@ -15,6 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 
 /** Pins and deletes backups, for the API and for retention. Blocking: runs on worker threads. */
 @ApplicationScoped
@@ -58,7 +60,7 @@ public class BackupDeletion {
     return updated;
   }
 
-  /** Deletes a backup on request: 409 while pinned or unfinished. */
+  /** Deletes a backup on request: 409 while pinned, unfinished or held by a restore. */
   public void delete(String backupId, String reason) {
     Backup backup = existing(backupId);
     if (backup.pinned()) {
@@ -73,13 +75,28 @@ public class BackupDeletion {
 
   /**
    * Removes the backup's objects, manifest first so that it stops existing before its dump goes,
-   * and records and announces the deletion.
+   * and records and announces the deletion. A backup a restore holds is not touched: 409.
+   *
+   * <p>A restore places its hold, then reads the manifest; this deletes the manifest, then looks
+   * for holds again. Whichever comes second sees the other: the restore finds no manifest, or this
+   * finds the hold and puts the manifest back.
    */
   public void prune(Backup backup, String reason) {
     String database = backup.database();
     String id = backup.backupId();
+    String manifestKey = ObjectKeys.manifest(database, id);
     try {
-      store.delete(ObjectKeys.manifest(database, id));
+      refuseWhileHeld(database, id);
+      Optional<byte[]> manifest = store.read(manifestKey);
+      store.delete(manifestKey);
+      try {
+        refuseWhileHeld(database, id);
+      } catch (ClientErrorException held) {
+        if (manifest.isPresent()) {
+          store.put(manifestKey, manifest.get(), "application/json");
+        }
+        throw held;
+      }
       store.removeLeftovers(ObjectKeys.prefix(database, id));
     } catch (StorageException e) {
       throw new IllegalStateException("could not delete backup " + id + ": " + e.getMessage(), e);
@@ -92,6 +109,18 @@ public class BackupDeletion {
             new BackupEvents.Pruned(id, database, reason))
         .await()
         .indefinitely();
+  }
+
+  /** Whether a restore holds the backup: retention leaves such a backup alone. */
+  public boolean held(Backup backup) throws StorageException {
+    return !store.holders(backup.database(), backup.backupId()).isEmpty();
+  }
+
+  private void refuseWhileHeld(String database, String backupId) throws StorageException {
+    List<String> holders = store.holders(database, backupId);
+    if (!holders.isEmpty()) {
+      throw conflict("backup is in use by restore " + String.join(", ", holders));
+    }
   }
 
   private Backup existing(String backupId) {

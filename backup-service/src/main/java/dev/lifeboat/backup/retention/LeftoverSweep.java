@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
  * Removes what interrupted backups left in the bucket: a backup's objects without a manifest
  * (which, by definition, is no backup) whose backup failed, was deleted or is unknown to the
  * catalog, and incomplete multipart uploads. Runs shortly after start-up and then every few hours.
+ * A backup a restore holds ({@code .../holds/<holder>}) is left alone.
  */
 @ApplicationScoped
 public class LeftoverSweep {
@@ -49,6 +50,7 @@ public class LeftoverSweep {
   public Set<String> sweep(String database) throws StorageException {
     Set<String> withObjects = new TreeSet<>();
     Set<String> withManifest = new TreeSet<>();
+    Set<String> held = new TreeSet<>();
     for (String key : store.list(database + "/")) {
       String[] parts = key.split("/");
       if (parts.length == 3) {
@@ -56,9 +58,13 @@ public class LeftoverSweep {
         if ("manifest.json".equals(parts[2])) {
           withManifest.add(parts[1]);
         }
+      } else if (parts.length == 4 && "holds".equals(parts[2])) {
+        held.add(parts[1]);
       }
     }
     withObjects.removeAll(withManifest);
+    // What a restore holds is never swept; its holder releases it.
+    withObjects.removeAll(held);
     Set<String> removed = new TreeSet<>();
     for (String backupId : withObjects) {
       // Only a failed, deleted or unknown backup leaves leftovers. A running one is being

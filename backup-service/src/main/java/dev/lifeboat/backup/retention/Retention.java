@@ -1,10 +1,12 @@
 package dev.lifeboat.backup.retention;
 
 import dev.lifeboat.backup.catalog.BackupRepository;
+import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.databases.TargetDatabases;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ClientErrorException;
 import java.time.Clock;
 import org.jboss.logging.Logger;
 
@@ -24,7 +26,10 @@ public class Retention {
     this.targets = targets;
   }
 
-  /** Deletes what the database's retention no longer keeps; returns how many. Blocking. */
+  /**
+   * Deletes what the database's retention no longer keeps, except backups a restore holds; returns
+   * how many. Blocking.
+   */
   public synchronized int apply(String database) {
     TargetDatabase target = targets.get(database);
     var decisions =
@@ -33,12 +38,27 @@ public class Retention {
             target.keepLast(),
             target.maxAge(),
             clock.instant());
+    int pruned = 0;
     for (var decision : decisions) {
-      deletion.prune(decision.backup(), decision.reason());
-      LOG.infof(
-          "pruned backup %s of %s: %s", decision.backup().backupId(), database, decision.reason());
+      String backupId = decision.backup().backupId();
+      try {
+        if (deletion.held(decision.backup())) {
+          LOG.infof("kept backup %s of %s: a restore holds it", backupId, database);
+          continue;
+        }
+        deletion.prune(decision.backup(), decision.reason());
+      } catch (StorageException e) {
+        throw new IllegalStateException(
+            "cannot tell whether a restore holds backup " + backupId + ": " + e.getMessage(), e);
+      } catch (ClientErrorException held) {
+        // A restore placed its hold after the look above.
+        LOG.infof("kept backup %s of %s: %s", backupId, database, held.getMessage());
+        continue;
+      }
+      pruned++;
+      LOG.infof("pruned backup %s of %s: %s", backupId, database, decision.reason());
     }
-    return decisions.size();
+    return pruned;
   }
 
   @Scheduled(

@@ -1,5 +1,6 @@
 package dev.lifeboat.backup.storage;
 
+import dev.lifeboat.archive.storage.ObjectKeys;
 import dev.lifeboat.archive.storage.StorageConfig;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -9,6 +10,7 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
+import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import io.minio.messages.Upload;
@@ -19,6 +21,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
 /** The bucket that holds backups, through the MinIO SDK. */
@@ -92,12 +95,38 @@ public class BackupStore {
     }
   }
 
+  /** The object's size in bytes (a HEAD request), or empty when there is no such object. */
+  public OptionalLong size(String key) throws StorageException {
+    try {
+      return OptionalLong.of(
+          client
+              .statObject(StatObjectArgs.builder().bucket(config.bucket()).object(key).build())
+              .size());
+    } catch (ErrorResponseException e) {
+      if ("NoSuchKey".equals(e.errorResponse().code())) {
+        return OptionalLong.empty();
+      }
+      throw new StorageException("reading the size of " + key + " failed: " + describe(e), e);
+    } catch (Exception e) {
+      throw new StorageException("reading the size of " + key + " failed: " + describe(e), e);
+    }
+  }
+
   public void delete(String key) throws StorageException {
     try {
       client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(key).build());
     } catch (Exception e) {
       throw new StorageException("deleting " + key + " failed: " + describe(e), e);
     }
+  }
+
+  /**
+   * Who holds the backup: the names under {@code <database>/<backupId>/holds/}, where the restores
+   * that read it place their holds (archive's {@code StoredBackups.hold}).
+   */
+  public List<String> holders(String database, String backupId) throws StorageException {
+    String prefix = ObjectKeys.holds(database, backupId);
+    return list(prefix).stream().map(key -> key.substring(prefix.length())).toList();
   }
 
   /** Keys of every object under the prefix. */

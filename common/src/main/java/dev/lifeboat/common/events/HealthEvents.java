@@ -3,6 +3,7 @@ package dev.lifeboat.common.events;
 import dev.lifeboat.common.databases.DatabaseName;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 
 /** The {@code data} of health-service's events. */
@@ -25,13 +26,18 @@ public final class HealthEvents {
       String trigger)
       implements EventData {}
 
-  /** {@code dev.lifeboat.backup.verified}: checksum (and, for a drill, the restore) passed. */
+  /**
+   * {@code dev.lifeboat.backup.verified}: checksum (and, for a drill, the restore) passed. {@code
+   * sha256} is the digest of the stored bytes that were verified: a verdict counts only for the
+   * backup whose manifest names that digest (absent in events from before it was added).
+   */
   public record BackupVerified(
       @NotBlank String verificationId,
       @NotBlank String backupId,
       @DatabaseName String database,
       boolean checksumOk,
-      Drill drill)
+      Drill drill,
+      @Pattern(regexp = "[0-9a-f]{64}") String sha256)
       implements EventData {}
 
   /** {@code dev.lifeboat.backup.verification-failed}. */

@@ -136,7 +136,7 @@ class CloudEventCodecTest {
     samples.put(
         EventType.BACKUP_VERIFIED,
         new HealthEvents.BackupVerified(
-            "vf_1", bk, "app", true, new HealthEvents.Drill(true, true, 900)));
+            "vf_1", bk, "app", true, new HealthEvents.Drill(true, true, 900), "ab".repeat(32)));
     samples.put(
         EventType.BACKUP_VERIFICATION_FAILED,
         new HealthEvents.BackupVerificationFailed("vf_1", bk, "app", "sha256 differs"));

@@ -130,7 +130,17 @@ public class BackupVerifier {
     List<Finding> findings = new ArrayList<>();
     boolean checksumOk = checksum(manifest, findings);
     if (!v.drill()) {
-      finish(v, checksumOk, null, null, null, null, null, findings, null);
+      finish(
+          v,
+          checksumOk,
+          null,
+          null,
+          null,
+          null,
+          null,
+          findings,
+          null,
+          checksumOk ? manifest.sha256() : null);
       return;
     }
     if (!checksumOk) {
@@ -196,7 +206,17 @@ public class BackupVerifier {
     } finally {
       drop(target, scratch);
     }
-    finish(v, true, restored, rowsMatch, millis, scratch, checkStatus, findings, null);
+    finish(
+        v,
+        true,
+        restored,
+        rowsMatch,
+        millis,
+        scratch,
+        checkStatus,
+        findings,
+        null,
+        manifest.sha256());
   }
 
   /** Streams the stored object through SHA-256 and compares digest and size with the manifest. */
@@ -244,6 +264,24 @@ public class BackupVerifier {
       String checkStatus,
       List<Finding> findings,
       String error) {
+    finish(v, checksumOk, restored, rowsMatch, millis, scratch, checkStatus, findings, error, null);
+  }
+
+  /**
+   * @param verifiedSha256 the digest of the stored bytes the checksum step read, which a passed
+   *     verification names in its event (the manifest's, since they matched)
+   */
+  private void finish(
+      Verification v,
+      Boolean checksumOk,
+      Boolean restored,
+      Boolean rowsMatch,
+      Long millis,
+      String scratch,
+      String checkStatus,
+      List<Finding> findings,
+      String error,
+      String verifiedSha256) {
     boolean passed =
         error == null
             && Boolean.TRUE.equals(checksumOk)
@@ -294,7 +332,8 @@ public class BackupVerifier {
                   true,
                   v.drill()
                       ? new HealthEvents.Drill(true, true, millis == null ? 0 : millis)
-                      : null));
+                      : null,
+                  verifiedSha256));
     } else {
       verdict =
           events.event(
