@@ -160,6 +160,7 @@ public class RestoreExecutor {
       RestoreRun run = new RestoreRun(r, targets.get(r.database()), cancellation, catalog, events);
       DatabaseLocks.Lease lock = null;
       try {
+        steps.hold(run);
         Manifest manifest = steps.manifest(r.database(), r.backupId());
         run.begin("verify-checksum");
         steps.verifyChecksum(manifest);
@@ -177,6 +178,7 @@ public class RestoreExecutor {
       } catch (Exception e) {
         if (!run.finished) {
           stopped(run, mode, e);
+          steps.release(r);
           return true;
         }
         LOG.warnf(e, "restore %s finished, then: %s", restoreId, e.getMessage());
@@ -186,6 +188,7 @@ public class RestoreExecutor {
         }
       }
       recordFinished(run, mode, Duration.between(started, outcomes.now()));
+      steps.release(r);
       return true;
     }
   }

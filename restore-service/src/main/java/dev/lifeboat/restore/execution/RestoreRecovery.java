@@ -23,8 +23,14 @@ class RestoreRecovery {
   private final RestoreRepository catalog;
   private final RestoreOutcomes outcomes;
   private final RestoreConfig config;
+  private final RestoreSteps steps;
 
-  RestoreRecovery(RestoreRepository catalog, RestoreOutcomes outcomes, RestoreConfig config) {
+  RestoreRecovery(
+      RestoreRepository catalog,
+      RestoreOutcomes outcomes,
+      RestoreConfig config,
+      RestoreSteps steps) {
+    this.steps = steps;
     this.catalog = catalog;
     this.outcomes = outcomes;
     this.config = config;
@@ -41,6 +47,7 @@ class RestoreRecovery {
                 : Duration.between(r.confirmedAt(), outcomes.now());
         outcomes.completed(
             r, "completed before the service restarted", took, mode.undoDatabase(run));
+        steps.release(r);
         return true;
       }
     }

@@ -9,9 +9,11 @@ import dev.lifeboat.archive.restore.TargetServer;
 import dev.lifeboat.archive.storage.StoredBackups;
 import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.restore.RestoreConfig;
+import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreRepository;
 import dev.lifeboat.restore.safety.SafetyBackups;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -63,10 +65,31 @@ class RestoreSteps {
     return backups;
   }
 
-  Manifest manifest(String database, String backupId) throws StepFailure, java.io.IOException {
+  Manifest manifest(String database, String backupId) throws StepFailure, IOException {
     return backups
         .manifest(database, backupId)
         .orElseThrow(() -> new StepFailure("backup " + backupId + " no longer exists"));
+  }
+
+  /**
+   * Keeps the backup from retention and deletion while the restore reads it: a hold, placed before
+   * the manifest is read (backup-service deletes a manifest only when no hold is there, and looks
+   * again after deleting it).
+   */
+  void hold(RestoreRun run) throws IOException {
+    backups.hold(run.restore.database(), run.restore.backupId(), run.id());
+  }
+
+  /** Lets the backup go again, once the restore's end is recorded. */
+  void release(Restore r) {
+    try {
+      backups.release(r.database(), r.backupId(), r.restoreId());
+    } catch (IOException | RuntimeException e) {
+      // Harmless but sticky: it keeps the backup from deletion until a later run releases it.
+      LOG.warnf(
+          "restore %s could not release its hold on backup %s: %s",
+          r.restoreId(), r.backupId(), e.getMessage());
+    }
   }
 
   /** The stored bytes must be exactly what the manifest promises, before anything is touched. */
