@@ -6,19 +6,14 @@ import dev.lifeboat.common.events.CommandRejected;
 import dev.lifeboat.common.events.EventData;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.InvalidEventException;
-import dev.lifeboat.common.events.TextLimits;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -47,17 +42,6 @@ public class InboundEvents {
 
   /** The outgoing channel of the dead letters published here, bound in common's configuration. */
   public static final String DEAD_LETTERS_CHANNEL = "lifeboat-dead-letters";
-
-  /** A record up to this size (key, value and headers) is forwarded whole. */
-  static final int MAX_FORWARDED_BYTES = TextLimits.EVENT_BYTES;
-
-  /** Of a larger one: the first bytes of its value, of its key, and headers up to this size. */
-  static final int MAX_FORWARDED_KEY_CHARS = 1024;
-
-  static final int MAX_FORWARDED_HEADER_BYTES = 64 * 1024;
-
-  /** A reason, which may quote the rejected record, is cut to this length. */
-  static final int MAX_REASON_CHARS = 1000;
 
   private final CloudEventCodec codec;
   private final EventPublisher publisher;
@@ -91,7 +75,7 @@ public class InboundEvents {
     String topic = kafka == null ? "unknown" : kafka.getTopic();
     int partition = kafka == null ? -1 : kafka.getPartition();
     long offset = kafka == null ? -1 : kafka.getOffset();
-    String reason = safeReason(problem.getMessage());
+    String reason = DeadLetterRecords.safeReason(problem.getMessage());
     InvalidEventException safe =
         reason.equals(problem.getMessage())
             ? problem
@@ -108,70 +92,34 @@ public class InboundEvents {
             partition,
             offset);
     String correlationId = problem.eventId();
-    String key = kafka != null && kafka.getKey() != null ? String.valueOf(kafka.getKey()) : null;
     return publisher
         .publish(
             publisher.event(EventType.COMMAND_REJECTED, correlationId, rejected),
-            shorten(key, MAX_FORWARDED_KEY_CHARS))
+            DeadLetterRecords.shortKey(kafka == null ? null : kafka.getKey()))
         .chain(
             () ->
-                kafka != null && tooLargeToForward(kafka.getRecord())
+                kafka != null && DeadLetterRecords.tooLargeToForward(kafka.getRecord())
                     ? forwardCut(message, kafka, safe)
                     : Uni.createFrom().completionStage(message.nack(safe)));
   }
 
   /**
    * Publishes the dead letter of a record too large to forward whole, then acknowledges the record:
-   * the failure strategy never sees it.
+   * the failure strategy, which would forward it whole, never sees it.
    */
   private Uni<Void> forwardCut(
       Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> kafka, InvalidEventException why) {
-    byte[] value = message.getPayload() == null ? new byte[0] : message.getPayload();
-    var headers = new RecordHeaders();
-    header(headers, "dead-letter-exception-class-name", why.getClass().getName());
-    header(headers, "dead-letter-reason", why.getMessage());
-    header(headers, "dead-letter-topic", kafka.getTopic());
-    header(headers, "dead-letter-partition", Integer.toString(kafka.getPartition()));
-    header(headers, "dead-letter-offset", Long.toString(kafka.getOffset()));
-    header(headers, "dead-letter-truncated", "true");
-    header(headers, "dead-letter-original-size", Integer.toString(value.length));
-    int headerBytes = 0;
-    int dropped = 0;
-    for (Header original : kafka.getHeaders()) {
-      int size = original.key().length() + (original.value() == null ? 0 : original.value().length);
-      if (headerBytes + size <= MAX_FORWARDED_HEADER_BYTES) {
-        headers.add(original);
-        headerBytes += size;
-      } else {
-        dropped++;
-      }
-    }
-    if (dropped > 0) {
-      header(headers, "dead-letter-headers-dropped", Integer.toString(dropped));
-    }
-    String key = kafka.getKey() == null ? null : String.valueOf(kafka.getKey());
-    var metadata =
-        OutgoingKafkaRecordMetadata.<String>builder()
-            .withTopic(deadLetterTopic(kafka.getChannel()))
-            .withKey(shorten(key, MAX_FORWARDED_KEY_CHARS))
-            .withHeaders(headers)
-            .build();
-    byte[] head = Arrays.copyOf(value, Math.min(value.length, MAX_FORWARDED_BYTES));
     LOG.warnf(
-        "record %s-%d@%d of %d bytes is dead-lettered cut to its first %d",
-        kafka.getTopic(), kafka.getPartition(), kafka.getOffset(), value.length, head.length);
+        "record %s-%d@%d of %d bytes is dead-lettered cut",
+        kafka.getTopic(),
+        kafka.getPartition(),
+        kafka.getOffset(),
+        kafka.getRecord().serializedValueSize());
     return deadLetters
-        .sendMessage(Message.of(head).addMetadata(metadata))
+        .sendMessage(
+            DeadLetterRecords.deadLetter(
+                kafka.getRecord(), message.getPayload(), why, deadLetterTopic(kafka.getChannel())))
         .chain(() -> Uni.createFrom().completionStage(message.ack()));
-  }
-
-  private static boolean tooLargeToForward(ConsumerRecord<?, ?> record) {
-    long size =
-        Math.max(0, record.serializedKeySize()) + (long) Math.max(0, record.serializedValueSize());
-    for (Header header : record.headers()) {
-      size += header.key().length() + (header.value() == null ? 0 : header.value().length);
-    }
-    return size > MAX_FORWARDED_BYTES;
   }
 
   /** The channel's dead-letter topic, as its failure strategy would use it. */
@@ -180,36 +128,6 @@ public class InboundEvents {
         .getOptionalValue(
             "mp.messaging.incoming." + channel + ".dead-letter-queue.topic", String.class)
         .orElse(Topics.DEAD_LETTERS);
-  }
-
-  private static void header(RecordHeaders headers, String key, String value) {
-    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /**
-   * A reason fit for a header, an event and a log line, whoever wrote it: control characters
-   * escaped (no forged log lines), and at most {@link #MAX_REASON_CHARS} characters, however much
-   * of the rejected record it quotes.
-   */
-  static String safeReason(String reason) {
-    String text = String.valueOf(reason);
-    StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_REASON_CHARS + 8));
-    int i = 0;
-    for (; i < text.length() && out.length() < MAX_REASON_CHARS; i++) {
-      char c = text.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    boolean cut = i < text.length() || out.length() > MAX_REASON_CHARS;
-    out.setLength(Math.min(out.length(), MAX_REASON_CHARS));
-    return cut ? out + "..." : out.toString();
-  }
-
-  private static String shorten(String text, int max) {
-    return text == null || text.length() <= max ? text : text.substring(0, max);
   }
 
   private static Map<String, String> headers(Message<byte[]> message) {
