@@ -104,7 +104,7 @@ class HostileCommandsIT {
 
       Map<Long, HostileMessages.DeadLetter> dead =
           HostileMessages.awaitDeadLetters(
-              kafka, Topics.DEAD_LETTERS, requests, COUNT, Duration.ofSeconds(180));
+              kafka, Topics.DEAD_LETTERS, requests, offsets, Duration.ofSeconds(180));
       assertEquals(Set.copyOf(offsets), dead.keySet(), "every record dead-lettered, once");
       for (int i = 0; i < COUNT; i++) {
         var letter = dead.get(offsets.get(i));
@@ -127,7 +127,7 @@ class HostileCommandsIT {
 
       Map<Long, String> rejected =
           HostileMessages.awaitRejections(
-              kafka, Topics.EVENTS, requests, COUNT, Duration.ofSeconds(120));
+              kafka, Topics.EVENTS, requests, offsets, Duration.ofSeconds(120));
       assertEquals(
           Set.copyOf(offsets), rejected.keySet(), "a command.rejected event for every record");
 

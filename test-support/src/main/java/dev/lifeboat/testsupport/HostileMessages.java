@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -282,24 +286,40 @@ public final class HostileMessages {
 
   // --- On the broker -----------------------------------------------------------------------------
 
-  /** Creates the topic (one partition) with room for the huge records. */
+  /**
+   * Creates the topic (one partition) with room for the huge records, or gives an existing one that
+   * room.
+   */
   public static void createTopic(KafkaEndpoint kafka, String topic) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    String limit = String.valueOf(TOPIC_MAX_MESSAGE_BYTES);
     try (Admin admin = Admin.create(props)) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(topic, 1, (short) 1)
-                      .configs(
-                          Map.of("max.message.bytes", String.valueOf(TOPIC_MAX_MESSAGE_BYTES)))))
-          .all()
-          .get();
+      if (admin.listTopics().names().get().contains(topic)) {
+        var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        admin
+            .incrementalAlterConfigs(
+                Map.of(
+                    resource,
+                    List.of(
+                        new AlterConfigOp(
+                            new ConfigEntry("max.message.bytes", limit),
+                            AlterConfigOp.OpType.SET))))
+            .all()
+            .get();
+      } else {
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic(topic, 1, (short) 1).configs(Map.of("max.message.bytes", limit))))
+            .all()
+            .get();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create " + topic, e);
+      throw new IllegalStateException("cannot make room in " + topic, e);
     }
   }
 
@@ -343,15 +363,19 @@ public final class HostileMessages {
       long offset, String reason, int valueBytes, Map<String, String> deadLetterHeaders) {}
 
   /**
-   * Reads {@code lifeboat.dlq} (or the given dead-letter topic) until every offset of {@code topic}
-   * has its dead letter, and returns them by original offset.
+   * Reads the dead-letter topic until each of the {@code offsets} of {@code topic} has its dead
+   * letter, and returns them (with any other of {@code topic} seen meanwhile) by original offset.
    */
   public static Map<Long, DeadLetter> awaitDeadLetters(
-      KafkaEndpoint kafka, String deadLetterTopic, String topic, int count, Duration timeout) {
+      KafkaEndpoint kafka,
+      String deadLetterTopic,
+      String topic,
+      Collection<Long> offsets,
+      Duration timeout) {
     Map<Long, DeadLetter> found = new HashMap<>();
     try (var consumer = bytesConsumer(kafka, deadLetterTopic)) {
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (found.size() < count && System.nanoTime() < deadline) {
+      while (!found.keySet().containsAll(offsets) && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           Map<String, String> headers = new HashMap<>();
           for (Header h : r.headers()) {
@@ -372,33 +396,38 @@ public final class HostileMessages {
         }
       }
     }
-    if (found.size() < count) {
+    if (!found.keySet().containsAll(offsets)) {
       throw new AssertionError(
           "expected "
-              + count
+              + offsets.size()
               + " dead letters of "
               + topic
               + " within "
               + timeout
               + ", got "
-              + found.size());
+              + offsets.stream().filter(found::containsKey).count());
     }
     return found;
   }
 
   /**
-   * Reads the events topic until {@code count} {@code command.rejected} events name a record of
-   * {@code topic}, and returns them (as the JSON Lifeboat wrote) by the rejected record's offset.
+   * Reads the events topic until each of the {@code offsets} of {@code topic} has its {@code
+   * command.rejected} event, and returns them (as the JSON Lifeboat wrote, with any other of {@code
+   * topic} seen meanwhile) by the rejected record's offset.
    */
   public static Map<Long, String> awaitRejections(
-      KafkaEndpoint kafka, String eventsTopic, String topic, int count, Duration timeout) {
+      KafkaEndpoint kafka,
+      String eventsTopic,
+      String topic,
+      Collection<Long> offsets,
+      Duration timeout) {
     Pattern offset =
         Pattern.compile(
             "\"topic\":\"" + Pattern.quote(topic) + "\",\"partition\":\\d+,\"offset\":(\\d+)");
     Map<Long, String> found = new HashMap<>();
     try (var consumer = bytesConsumer(kafka, eventsTopic)) {
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (found.size() < count && System.nanoTime() < deadline) {
+      while (!found.keySet().containsAll(offsets) && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           String event = r.value() == null ? "" : new String(r.value(), UTF_8);
           if (event.contains("\"type\":\"dev.lifeboat.command.rejected\"")) {
@@ -410,16 +439,16 @@ public final class HostileMessages {
         }
       }
     }
-    if (found.size() < count) {
+    if (!found.keySet().containsAll(offsets)) {
       throw new AssertionError(
           "expected "
-              + count
+              + offsets.size()
               + " rejections of "
               + topic
               + " within "
               + timeout
               + ", got "
-              + found.size());
+              + offsets.stream().filter(found::containsKey).count());
     }
     return found;
   }
