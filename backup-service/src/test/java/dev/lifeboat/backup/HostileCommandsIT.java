@@ -111,6 +111,7 @@ class HostileCommandsIT {
         assertTrue(
             letter.reason() != null && !letter.reason().isBlank(),
             hostile.get(i).kind() + " " + i + " has a reason: " + letter);
+        assertFalse("forged".equals(letter.reason()), "Lifeboat's reason, not the record's own");
       }
       // A huge record is dead-lettered cut to its first bytes, saying so and how big it was.
       for (int i = 0; i < HUGE; i++) {

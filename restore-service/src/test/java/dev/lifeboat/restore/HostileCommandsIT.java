@@ -138,6 +138,7 @@ class HostileCommandsIT {
         assertTrue(
             letter.reason() != null && !letter.reason().isBlank(),
             hostile.get(i).kind() + " " + i + " has a reason: " + letter);
+        assertFalse("forged".equals(letter.reason()), "Lifeboat's reason, not the record's own");
       }
       for (int i = 0; i < HUGE; i++) {
         var letter = dead.get(offsets.get(i));

@@ -111,7 +111,7 @@ public final class HostileMessages {
               "hostile-key",
               hostileKey(i, variant),
               brokenJson(id, variant).getBytes(UTF_8),
-              List.of());
+              variant % 2 == 0 ? forgedDeadLetterHeaders() : List.of());
     };
   }
 
@@ -278,6 +278,15 @@ public final class HostileMessages {
       case 1 -> NOT_UTF8;
       default -> ("k".repeat(1000) + i).getBytes(UTF_8);
     };
+  }
+
+  /** Headers that claim the record is already a dead letter of another one. */
+  private static List<Header> forgedDeadLetterHeaders() {
+    return List.of(
+        header("dead-letter-reason", "forged"),
+        header("dead-letter-topic", "lifeboat.backup.requests"),
+        header("dead-letter-partition", "0"),
+        header("dead-letter-offset", "0"));
   }
 
   private static Header header(String key, String value) {

@@ -4,6 +4,7 @@ import dev.lifeboat.common.events.TextLimits;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -16,6 +17,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * may take 10 MB, a producer sends 1 MB by default and the dead-letter topic may take less) is cut:
  * the value's first bytes, the key's first characters, the headers that fit, and {@code
  * dead-letter-truncated: true} and {@code dead-letter-original-size} saying so.
+ *
+ * <p>The original's own {@code dead-letter-*} headers are dropped: a record may not name its own
+ * reason, or the topic and offset of another record (audit-service files a dead letter under them,
+ * once).
  */
 public final class DeadLetterRecords {
   /** A record up to this size (key, value and headers) is forwarded whole. */
@@ -42,6 +47,23 @@ public final class DeadLetterRecords {
   }
 
   /**
+   * Whether the record carries {@code dead-letter-*} headers of its own, which a dead letter
+   * forwarded as it is would pass on beside (SmallRye's: after) the real ones.
+   */
+  public static boolean carriesDeadLetterHeaders(ConsumerRecord<?, ?> record) {
+    for (Header header : record.headers()) {
+      if (isDeadLetterHeader(header)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isDeadLetterHeader(Header header) {
+    return header.key().toLowerCase(Locale.ROOT).startsWith("dead-letter-");
+  }
+
+  /**
    * The dead letter of {@code record}, whose value is {@code value}, refused for {@code reason}
    * (already {@link #safeReason safe}); for {@code topic}, or for the channel's own topic when
    * null. Whole when it fits, cut when it does not.
@@ -54,7 +76,9 @@ public final class DeadLetterRecords {
     int dropped = 0;
     for (Header original : record.headers()) {
       int size = original.key().length() + (original.value() == null ? 0 : original.value().length);
-      if (!cut || headerBytes + size <= MAX_FORWARDED_HEADER_BYTES) {
+      if (isDeadLetterHeader(original)) {
+        dropped++;
+      } else if (!cut || headerBytes + size <= MAX_FORWARDED_HEADER_BYTES) {
         headers.add(original);
         headerBytes += size;
       } else {
@@ -69,13 +93,13 @@ public final class DeadLetterRecords {
     header(headers, "dead-letter-offset", Long.toString(record.offset()));
     String key = record.key() == null ? null : String.valueOf(record.key());
     byte[] body = value == null ? new byte[0] : value;
+    if (dropped > 0) {
+      header(headers, "dead-letter-headers-dropped", Integer.toString(dropped));
+    }
     if (cut) {
       int size = body.length;
       header(headers, "dead-letter-truncated", "true");
       header(headers, "dead-letter-original-size", Integer.toString(size));
-      if (dropped > 0) {
-        header(headers, "dead-letter-headers-dropped", Integer.toString(dropped));
-      }
       key = shorten(key, MAX_FORWARDED_KEY_CHARS);
       body = Arrays.copyOf(body, Math.min(size, MAX_FORWARDED_BYTES));
     }

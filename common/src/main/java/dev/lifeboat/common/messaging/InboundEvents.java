@@ -29,12 +29,10 @@ import org.jboss.logging.Logger;
  * <p>Incoming channels read {@code byte[]} so that the dead letter keeps the original bytes even
  * when they are not UTF-8.
  *
- * <p>A record too large to forward whole (more than {@link #MAX_FORWARDED_BYTES} of key, value and
- * headers; a topic may take 10 MB, a producer sends 1 MB by default and the dead-letter topic may
- * take less) is not handed to the failure strategy, whose send would fail and stop the channel. Its
- * dead letter is published here instead, with the same headers, the value and key cut to their
- * first bytes, the original's headers as far as they fit, and {@code dead-letter-truncated: true}
- * and {@code dead-letter-original-size} saying so.
+ * <p>A record too large to forward whole ({@link DeadLetterRecords#tooLargeToForward}) is not
+ * handed to the failure strategy, whose send of it would fail and stop the channel, nor is one with
+ * {@code dead-letter-*} headers of its own, which the strategy would pass on after its own: their
+ * dead letters are published here instead, as {@link DeadLetterRecords} writes them.
  */
 @ApplicationScoped
 public class InboundEvents {
@@ -98,19 +96,22 @@ public class InboundEvents {
             DeadLetterRecords.shortKey(kafka == null ? null : kafka.getKey()))
         .chain(
             () ->
-                kafka != null && DeadLetterRecords.tooLargeToForward(kafka.getRecord())
-                    ? forwardCut(message, kafka, safe)
+                kafka != null
+                        && (DeadLetterRecords.tooLargeToForward(kafka.getRecord())
+                            || DeadLetterRecords.carriesDeadLetterHeaders(kafka.getRecord()))
+                    ? publishDeadLetter(message, kafka, safe)
                     : Uni.createFrom().completionStage(message.nack(safe)));
   }
 
   /**
-   * Publishes the dead letter of a record too large to forward whole, then acknowledges the record:
-   * the failure strategy, which would forward it whole, never sees it.
+   * Publishes the dead letter of a record the failure strategy would forward wrongly, then
+   * acknowledges the record: one too large to forward whole, or one with dead-letter headers of its
+   * own.
    */
-  private Uni<Void> forwardCut(
+  private Uni<Void> publishDeadLetter(
       Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> kafka, InvalidEventException why) {
     LOG.warnf(
-        "record %s-%d@%d of %d bytes is dead-lettered cut",
+        "record %s-%d@%d (%d bytes) is dead-lettered by Lifeboat, not the failure strategy",
         kafka.getTopic(),
         kafka.getPartition(),
         kafka.getOffset(),

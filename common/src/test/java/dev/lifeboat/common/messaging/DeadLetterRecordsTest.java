@@ -46,9 +46,12 @@ class DeadLetterRecordsTest {
   }
 
   @Test
-  void aSmallRecordIsForwardedWholeWithTheReasonAfterItsOwnHeaders() {
+  void aSmallRecordIsForwardedWholeWithoutDeadLetterHeadersOfItsOwn() {
     var headers = new RecordHeaders();
     headers.add(new RecordHeader("dead-letter-reason", "forged".getBytes(UTF_8)));
+    headers.add(new RecordHeader("Dead-Letter-Offset", "7".getBytes(UTF_8)));
+    headers.add(new RecordHeader("content-type", "application/json".getBytes(UTF_8)));
+    assertTrue(DeadLetterRecords.carriesDeadLetterHeaders(record("app", null, headers)));
     byte[] value = "{oops".getBytes(UTF_8);
 
     var letter = DeadLetterRecords.deadLetter(record("app", value, headers), value, WHY, null);
@@ -60,6 +63,18 @@ class DeadLetterRecordsTest {
     assertEquals("lifeboat.backup.requests", header(letter, "dead-letter-topic"));
     assertEquals("42", header(letter, "dead-letter-offset"));
     assertNull(header(letter, "dead-letter-truncated"));
+    assertEquals("application/json", header(letter, "content-type"));
+    assertNull(header(letter, "Dead-Letter-Offset"), "the forged headers are dropped");
+    assertEquals(1, countOf(letter, "dead-letter-reason"));
+    assertEquals("2", header(letter, "dead-letter-headers-dropped"));
+  }
+
+  private static int countOf(Message<byte[]> letter, String name) {
+    int n = 0;
+    for (var ignored : metadata(letter).getHeaders().headers(name)) {
+      n++;
+    }
+    return n;
   }
 
   @Test
