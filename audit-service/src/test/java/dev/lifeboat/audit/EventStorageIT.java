@@ -12,6 +12,7 @@ import dev.lifeboat.common.events.CloudEventCodec;
 import dev.lifeboat.common.events.EventData;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.messaging.Topics;
+import dev.lifeboat.testsupport.HostileMessages;
 import dev.lifeboat.testsupport.KafkaEndpoint;
 import dev.lifeboat.testsupport.KafkaResource;
 import dev.lifeboat.testsupport.PostgresResource;
@@ -196,6 +197,47 @@ class EventStorageIT {
             deadLetterId, badId));
     assertEquals(0, db.count("event_id = ? AND kind = 'EVENT'", badId), "not stored as an event");
     db.awaitCount(1, "kind = 'DEAD_LETTER' AND payload #>> '{}' = 'this is not json {'");
+  }
+
+  @Test
+  void recordsTooLargeToForwardWholeAreDeadLetteredCutAndTheConsumerGoesOn() {
+    // The topic takes 16 MB records; a producer sends 1 MB by default, lifeboat.dlq takes 1 MB.
+    HostileMessages.createTopic(kafka, Topics.EVENTS);
+    var huge =
+        new HostileMessages(
+            "dev.lifeboat.backup.progress",
+            "shop",
+            """
+            {"backupId":"bk_20260102T143022Z_00000001","database":"shop","bytesDumped":1,\
+            "bytesStored":1,"bytesPerSecond":1}""",
+            4);
+    List<Long> offsets = huge.flood(kafka, Topics.EVENTS, 4);
+
+    var dead =
+        HostileMessages.awaitDeadLetters(kafka, Topics.DEAD_LETTERS, Topics.EVENTS, offsets, WAIT);
+    for (int i = 0; i < offsets.size(); i++) {
+      var letter = dead.get(offsets.get(i));
+      assertEquals(
+          "true", letter.deadLetterHeaders().get("dead-letter-truncated"), letter.toString());
+      assertEquals(
+          String.valueOf(huge.get(i).value().length),
+          letter.deadLetterHeaders().get("dead-letter-original-size"),
+          letter.toString());
+      assertTrue(letter.valueBytes() <= 256 * 1024, letter.toString());
+    }
+    HostileMessages.awaitRejections(kafka, Topics.EVENTS, Topics.EVENTS, offsets, WAIT);
+
+    // The consumer went on past them: the next event is stored.
+    String id = "after-huge-" + UUID.randomUUID();
+    kafka.send(
+        Topics.EVENTS,
+        "shop",
+        """
+        {"specversion":"1.0","id":"%s","source":"/test","type":"dev.lifeboat.migration.started",
+         "subject":"shop","data":{"database":"shop","migration":"m-after-huge"}}"""
+            .formatted(id),
+        Map.of());
+    db.awaitStored(id);
   }
 
   @Test

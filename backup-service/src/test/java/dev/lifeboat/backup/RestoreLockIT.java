@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,7 +71,19 @@ class RestoreLockIT {
             r -> r.value().contains(id) && r.value().contains("dev.lifeboat.backup.started"),
             1,
             Duration.ofSeconds(60));
-        Thread.sleep(3000);
+        // The backup got as far as the lock and is blocked on it: its session waits on an
+        // advisory lock. Only then does "no backup completed" mean the lock held it back.
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () ->
+                    pg.queryLong(
+                            "postgres",
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = 'postgres'"
+                                + " AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+                                + " AND query LIKE '%pg_advisory_lock_shared%'")
+                        == 1);
         assertEquals(
             0,
             events

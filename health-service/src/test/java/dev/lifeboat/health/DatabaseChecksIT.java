@@ -35,6 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -234,6 +236,8 @@ class DatabaseChecksIT {
   void longTransactionsAndLockWaitsDegradeTheDatabase() throws Exception {
     try (Connection holder = pg.connect("shop");
         Connection waiter = pg.connect("shop")) {
+      long holderPid = pid(holder);
+      long waiterPid = pid(waiter);
       holder.setAutoCommit(false);
       holder.createStatement().execute("UPDATE customers SET name = name WHERE id = 1");
       var blocked =
@@ -245,8 +249,24 @@ class DatabaseChecksIT {
                   throw new IllegalStateException(e);
                 }
               });
-      // Longer than the test profile's long-transaction (3 s) and lock-wait (2 s).
-      Thread.sleep(3500);
+      // Until the server shows both past the test profile's long-transaction (3 s) and
+      // lock-wait (2 s): the holder's transaction that old, the waiter blocked on its lock that
+      // long.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  pg.queryLong(
+                          "shop",
+                          "SELECT count(*) FROM pg_stat_activity WHERE (pid = "
+                              + holderPid
+                              + " AND now() - xact_start > interval '3 s') OR (pid = "
+                              + waiterPid
+                              + " AND wait_event_type = 'Lock'"
+                              + " AND now() - coalesce(state_change, query_start)"
+                              + " > interval '2 s')")
+                      == 2);
 
       JsonPath report = check("{\"database\":\"shop\"}");
 
@@ -308,7 +328,18 @@ class DatabaseChecksIT {
           CompletableFuture.supplyAsync(
               () ->
                   runner.run(runner.latest("shop", "schedule", null, null, Duration.ofMinutes(1))));
-      Thread.sleep(2000);
+      // The check got as far as the restore's lock and is blocked on it.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  pg.queryLong(
+                          "postgres",
+                          "SELECT count(*) FROM pg_stat_activity WHERE datname = 'postgres'"
+                              + " AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+                              + " AND query LIKE '%pg_advisory_lock_shared%'")
+                      == 1);
       assertFalse(scheduled.isDone(), "a scheduled check waits for the restore");
       assertEquals(
           1,
@@ -319,6 +350,14 @@ class DatabaseChecksIT {
     }
     CheckReport report = scheduled.get(60, TimeUnit.SECONDS).orElseThrow();
     assertEquals(HealthEvents.Status.HEALTHY, report.status(), report.findings().toString());
+  }
+
+  private static long pid(Connection session) throws SQLException {
+    try (var s = session.createStatement();
+        var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private JsonNode checked(String checkId) throws Exception {

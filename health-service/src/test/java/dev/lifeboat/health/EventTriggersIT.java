@@ -26,10 +26,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,7 +197,12 @@ class EventTriggersIT {
           correlationId,
           "{\"restoreId\":\"rs_20260102T143022Z_0000abcd\",\"backupId\":\"bk_20260102T143022Z_0000abcd\","
               + "\"database\":\"shop\",\"durationMillis\":1}");
-      Thread.sleep(3000);
+      // The trigger got as far as the database's turn and waits for it: a thread of the service
+      // is parked in CheckTurns.acquire. Only then does "no check stored" mean it was held back.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(EventTriggersIT::aThreadWaitsForACheckTurn);
       assertEquals(
           0,
           pg.queryLong(
@@ -207,6 +214,21 @@ class EventTriggersIT {
     }
     JsonNode event = checked(correlationId);
     assertEquals("DEGRADED", event.path("data").path("status").asText(), "its backup is gone");
+  }
+
+  private static boolean aThreadWaitsForACheckTurn() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(
+            t ->
+                t.getKey().getState() == Thread.State.TIMED_WAITING
+                    || t.getKey().getState() == Thread.State.WAITING)
+        .anyMatch(
+            t ->
+                Arrays.stream(t.getValue())
+                    .anyMatch(
+                        frame ->
+                            frame.getClassName().equals(CheckTurns.class.getName())
+                                && frame.getMethodName().equals("acquire")));
   }
 
   @Test

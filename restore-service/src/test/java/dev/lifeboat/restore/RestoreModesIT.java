@@ -666,7 +666,17 @@ class RestoreModesIT {
     try (DatabaseLocks.Lease backupRunning = DatabaseLocks.shared(target, Duration.ZERO)) {
       restoreId = planAndConfirm("");
       await(restoreId, "dev.lifeboat.restore.progress"); // under way, checksum first
-      Thread.sleep(3000);
+      // Then at the database's lock, blocked: its session waits on the advisory lock.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  pg.queryLong(
+                          "postgres",
+                          "SELECT count(*) FROM pg_stat_activity WHERE datname = 'postgres'"
+                              + " AND wait_event_type = 'Lock' AND wait_event = 'advisory'")
+                      == 1);
       assertEquals("RUNNING", get(restoreId).path("status").asText());
       assertEquals(broken, checksums("shop"), "nothing happens while the backup runs");
       assertEquals(0, databases("shop\\_lbr\\_%"));

@@ -78,6 +78,28 @@ public final class ServiceProcess implements AutoCloseable {
         .body();
   }
 
+  /** Whether the process still runs: a JVM that ran out of memory with the options given exits. */
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /**
+   * The most memory the process has held resident so far ({@code VmHWM} of {@code
+   * /proc/<pid>/status}), or -1 where there is no {@code /proc}.
+   */
+  public long peakResidentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+      return -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   public int port() {
     return port;
   }

@@ -7,12 +7,15 @@ import dev.lifeboat.common.events.EventData;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.InvalidEventException;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -25,17 +28,30 @@ import org.jboss.logging.Logger;
  *
  * <p>Incoming channels read {@code byte[]} so that the dead letter keeps the original bytes even
  * when they are not UTF-8.
+ *
+ * <p>A record too large to forward whole ({@link DeadLetterRecords#tooLargeToForward}) is not
+ * handed to the failure strategy, whose send of it would fail and stop the channel, nor is one with
+ * {@code dead-letter-*} headers of its own, which the strategy would pass on after its own: their
+ * dead letters are published here instead, as {@link DeadLetterRecords} writes them.
  */
 @ApplicationScoped
 public class InboundEvents {
   private static final Logger LOG = Logger.getLogger(InboundEvents.class);
 
+  /** The outgoing channel of the dead letters published here, bound in common's configuration. */
+  public static final String DEAD_LETTERS_CHANNEL = "lifeboat-dead-letters";
+
   private final CloudEventCodec codec;
   private final EventPublisher publisher;
+  private final MutinyEmitter<byte[]> deadLetters;
 
-  public InboundEvents(CloudEventCodec codec, EventPublisher publisher) {
+  public InboundEvents(
+      CloudEventCodec codec,
+      EventPublisher publisher,
+      @Channel(DEAD_LETTERS_CHANNEL) MutinyEmitter<byte[]> deadLetters) {
     this.codec = codec;
     this.publisher = publisher;
+    this.deadLetters = deadLetters;
   }
 
   public <T extends EventData> CloudEvent<T> read(Message<byte[]> message, EventType<T> expected)
@@ -57,21 +73,62 @@ public class InboundEvents {
     String topic = kafka == null ? "unknown" : kafka.getTopic();
     int partition = kafka == null ? -1 : kafka.getPartition();
     long offset = kafka == null ? -1 : kafka.getOffset();
-    LOG.warnf("rejected record %s-%d@%d: %s", topic, partition, offset, problem.getMessage());
+    String reason = DeadLetterRecords.safeReason(problem.getMessage());
+    InvalidEventException safe =
+        reason.equals(problem.getMessage())
+            ? problem
+            : new InvalidEventException(
+                reason, problem.eventId(), problem.eventType(), problem.database());
+    LOG.warnf("rejected record %s-%d@%d: %s", topic, partition, offset, reason);
     var rejected =
         new CommandRejected(
             problem.database(),
-            problem.getMessage(),
+            reason,
             problem.eventId(),
             problem.eventType(),
             topic,
             partition,
             offset);
     String correlationId = problem.eventId();
-    String key = kafka != null && kafka.getKey() != null ? String.valueOf(kafka.getKey()) : null;
     return publisher
-        .publish(publisher.event(EventType.COMMAND_REJECTED, correlationId, rejected), key)
-        .chain(() -> Uni.createFrom().completionStage(message.nack(problem)));
+        .publish(
+            publisher.event(EventType.COMMAND_REJECTED, correlationId, rejected),
+            DeadLetterRecords.shortKey(kafka == null ? null : kafka.getKey()))
+        .chain(
+            () ->
+                kafka != null
+                        && (DeadLetterRecords.tooLargeToForward(kafka.getRecord())
+                            || DeadLetterRecords.carriesDeadLetterHeaders(kafka.getRecord()))
+                    ? publishDeadLetter(message, kafka, safe)
+                    : Uni.createFrom().completionStage(message.nack(safe)));
+  }
+
+  /**
+   * Publishes the dead letter of a record the failure strategy would forward wrongly, then
+   * acknowledges the record: one too large to forward whole, or one with dead-letter headers of its
+   * own.
+   */
+  private Uni<Void> publishDeadLetter(
+      Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> kafka, InvalidEventException why) {
+    LOG.warnf(
+        "record %s-%d@%d (%d bytes) is dead-lettered by Lifeboat, not the failure strategy",
+        kafka.getTopic(),
+        kafka.getPartition(),
+        kafka.getOffset(),
+        kafka.getRecord().serializedValueSize());
+    return deadLetters
+        .sendMessage(
+            DeadLetterRecords.deadLetter(
+                kafka.getRecord(), message.getPayload(), why, deadLetterTopic(kafka.getChannel())))
+        .chain(() -> Uni.createFrom().completionStage(message.ack()));
+  }
+
+  /** The channel's dead-letter topic, as its failure strategy would use it. */
+  private static String deadLetterTopic(String channel) {
+    return ConfigProvider.getConfig()
+        .getOptionalValue(
+            "mp.messaging.incoming." + channel + ".dead-letter-queue.topic", String.class)
+        .orElse(Topics.DEAD_LETTERS);
   }
 
   private static Map<String, String> headers(Message<byte[]> message) {
