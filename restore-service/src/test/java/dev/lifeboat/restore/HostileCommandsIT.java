@@ -24,9 +24,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +38,6 @@ import org.junit.jupiter.api.Test;
  * ready throughout, does not run out of memory, and runs the confirmed restore that follows.
  */
 class HostileCommandsIT {
-  private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   private static final String CONTROL = "lifeboat_restore_hostile";
   private static final String TARGET = "hostileshop";
   private static final int COUNT = 10_000;
@@ -66,41 +63,10 @@ class HostileCommandsIT {
           HUGE);
 
   private ServiceProcess start() {
-    Map<String, String> env = new HashMap<>();
-    env.put("LIFEBOAT_PG_HOST", pg.host());
-    env.put("LIFEBOAT_PG_PORT", String.valueOf(pg.port()));
-    env.put("LIFEBOAT_PG_USER", pg.username());
-    env.put("LIFEBOAT_PG_PASSWORD", pg.password());
-    env.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
-    env.put("LIFEBOAT_S3_ENDPOINT", s3.url());
-    env.put("LIFEBOAT_S3_ACCESS_KEY", s3.accessKey());
-    env.put("LIFEBOAT_S3_SECRET_KEY", s3.secretKey());
-    env.put("LIFEBOAT_S3_BUCKET", S3Resource.DEFAULT_BUCKET);
-    Map<String, String> properties = new HashMap<>();
-    properties.put("quarkus.datasource.reactive.url", pg.url(CONTROL));
-    properties.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(CONTROL));
-    properties.put("lifeboat.databases." + TARGET + ".url", pg.url(TARGET));
-    properties.put("lifeboat.databases." + TARGET + ".username", pg.username());
-    properties.put("lifeboat.databases." + TARGET + ".password", pg.password());
-    properties.put("lifeboat.postgres.bin-dir", pg.clientBinDir().toString());
-    properties.put("mp.messaging.incoming.restore-command-in.topic", commands);
-    properties.put("mp.messaging.outgoing.restore-commands.topic", commands);
-    properties.put("mp.messaging.incoming.events-in.group.id", "restore-hostile-test-events");
-    properties.put(
-        "mp.jwt.verify.publickey.location",
-        Path.of("..", "test-support", "src", "main", "resources")
-            .resolve(Path.of("dev", "lifeboat", "testsupport", "jwt", "publicKey.pem"))
-            .toAbsolutePath()
-            .normalize()
-            .toString());
     // The shipped heap; a JVM out of memory exits rather than limps on.
-    return ServiceProcess.start(
-            JAR.toAbsolutePath(),
-            List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"),
-            env,
-            properties,
-            TestServers.baseDir().resolve("hostile-restore.log"))
-        .awaitReady(Duration.ofSeconds(90));
+    return new RestoreServiceProcess(CONTROL, commands)
+        .target(TARGET, TARGET)
+        .start("hostile", Map.of(), List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
   }
 
   @Test

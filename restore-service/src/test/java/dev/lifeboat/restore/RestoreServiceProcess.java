@@ -8,6 +8,7 @@ import dev.lifeboat.testsupport.ServiceProcess;
 import dev.lifeboat.testsupport.TestServers;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,6 +51,11 @@ final class RestoreServiceProcess {
 
   /** Starts it with {@code env} added to its environment, and waits until it is ready. */
   ServiceProcess start(String logName, Map<String, String> env) {
+    return start(logName, env, List.of("-Xmx256m"));
+  }
+
+  /** The same with the given JVM options. */
+  ServiceProcess start(String logName, Map<String, String> env, List<String> jvmOptions) {
     Map<String, String> environment = new HashMap<>(env);
     environment.put("LIFEBOAT_PG_HOST", pg.host());
     environment.put("LIFEBOAT_PG_PORT", String.valueOf(pg.port()));
@@ -89,6 +95,7 @@ final class RestoreServiceProcess {
             .toString());
     return ServiceProcess.start(
             JAR.toAbsolutePath(),
+            jvmOptions,
             environment,
             properties,
             TestServers.baseDir().resolve(commands + "-" + logName + ".log"))
