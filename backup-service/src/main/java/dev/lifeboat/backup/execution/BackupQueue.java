@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import org.jboss.logging.Logger;
 
 /**
  * Runs backups with bounded concurrency and at most one per database, in the order they came.
@@ -18,8 +17,6 @@ import org.jboss.logging.Logger;
  * already under way instead of starting another).
  */
 public class BackupQueue {
-  private static final Logger LOG = Logger.getLogger(BackupQueue.class);
-
   /**
    * The work of one backup: true when it finished for good, false when it must be retried later.
    */
@@ -28,19 +25,27 @@ public class BackupQueue {
     boolean run();
   }
 
+  /** Told of a backup whose worker stopped unexpectedly, its command left unacknowledged. */
+  @FunctionalInterface
+  public interface Stuck {
+    void stuck(String work, RuntimeException cause);
+  }
+
   private final int maxConcurrent;
   private final Executor workers;
+  private final Stuck stuck;
   private final LinkedList<Job> waiting = new LinkedList<>();
   private final Map<String, Job> byBackupId = new HashMap<>();
   private final Set<String> busyDatabases = new HashSet<>();
   private int running;
 
-  public BackupQueue(int maxConcurrent, Executor workers) {
+  public BackupQueue(int maxConcurrent, Executor workers, Stuck stuck) {
     if (maxConcurrent < 1) {
       throw new IllegalArgumentException("lifeboat.backup.max-concurrent must be at least 1");
     }
     this.maxConcurrent = maxConcurrent;
     this.workers = workers;
+    this.stuck = stuck;
   }
 
   private static final class Job {
@@ -102,10 +107,8 @@ public class BackupQueue {
     try {
       finished = job.work.run();
     } catch (RuntimeException e) {
-      LOG.errorf(
-          e,
-          "backup %s stopped unexpectedly; its command stays unacknowledged and is redelivered",
-          job.backupId);
+      // Its command stays unacknowledged and is redelivered after a restart.
+      stuck.stuck("backup " + job.backupId, e);
     } finally {
       List<Runnable> callbacks;
       synchronized (this) {

@@ -1,6 +1,7 @@
 package dev.lifeboat.backup.execution;
 
 import dev.lifeboat.backup.BackupConfig;
+import dev.lifeboat.common.health.StuckWork;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -29,8 +30,8 @@ public class BackupQueueProducer {
 
   @Produces
   @ApplicationScoped
-  BackupQueue queue() {
-    return new BackupQueue(maxConcurrent, workers);
+  BackupQueue queue(StuckWork stuckWork) {
+    return new BackupQueue(maxConcurrent, workers, stuckWork::stuck);
   }
 
   void close(@Disposes BackupQueue queue) {

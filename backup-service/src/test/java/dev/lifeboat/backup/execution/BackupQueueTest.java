@@ -25,7 +25,7 @@ class BackupQueueTest {
 
   @Test
   void boundsConcurrencyRunsOnePerDatabaseAndDropsNothing() throws Exception {
-    BackupQueue queue = new BackupQueue(2, pool);
+    BackupQueue queue = new BackupQueue(2, pool, (work, e) -> {});
     AtomicInteger running = new AtomicInteger();
     AtomicInteger maxRunning = new AtomicInteger();
     Map<String, AtomicInteger> perDatabase = new ConcurrentHashMap<>();
@@ -65,7 +65,7 @@ class BackupQueueTest {
 
   @Test
   void aRedeliveredCommandJoinsTheBackupUnderWay() throws Exception {
-    BackupQueue queue = new BackupQueue(1, pool);
+    BackupQueue queue = new BackupQueue(1, pool, (work, e) -> {});
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
     CountDownLatch acks = new CountDownLatch(2);
@@ -90,7 +90,7 @@ class BackupQueueTest {
 
   @Test
   void aBackupThatCouldNotBeRecordedIsNotAcknowledged() throws Exception {
-    BackupQueue queue = new BackupQueue(1, pool);
+    BackupQueue queue = new BackupQueue(1, pool, (work, e) -> {});
     CountDownLatch acked = new CountDownLatch(1);
     CountDownLatch next = new CountDownLatch(1);
 
