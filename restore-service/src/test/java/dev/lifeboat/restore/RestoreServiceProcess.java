@@ -39,9 +39,14 @@ final class RestoreServiceProcess {
 
   /** Registers the target {@code name}, whose URL names {@code database} on the test server. */
   RestoreServiceProcess target(String name, String database) {
-    targets.put("lifeboat.databases." + name + ".url", pg.url(database));
-    targets.put("lifeboat.databases." + name + ".username", pg.username());
-    targets.put("lifeboat.databases." + name + ".password", pg.password());
+    return target(name, pg, database);
+  }
+
+  /** Registers the target {@code name}, whose URL names {@code database} on {@code server}. */
+  RestoreServiceProcess target(String name, PostgresEndpoint server, String database) {
+    targets.put("lifeboat.databases." + name + ".url", server.url(database));
+    targets.put("lifeboat.databases." + name + ".username", server.username());
+    targets.put("lifeboat.databases." + name + ".password", server.password());
     return this;
   }
 
@@ -51,12 +56,28 @@ final class RestoreServiceProcess {
 
   /** Starts it with {@code env} added to its environment, and waits until it is ready. */
   ServiceProcess start(String logName, Map<String, String> env) {
-    return start(logName, env, List.of("-Xmx256m"));
+    return start(logName, env, Map.of(), List.of("-Xmx256m"));
   }
 
   /** The same with the given JVM options. */
   ServiceProcess start(String logName, Map<String, String> env, List<String> jvmOptions) {
-    Map<String, String> environment = new HashMap<>(env);
+    return start(logName, env, Map.of(), jvmOptions);
+  }
+
+  /**
+   * Starts it with {@code env} and {@code overrides} (system properties) taking precedence over the
+   * defaults here, and waits until it is ready.
+   */
+  ServiceProcess start(String logName, Map<String, String> env, Map<String, String> overrides) {
+    return start(logName, env, overrides, List.of("-Xmx256m"));
+  }
+
+  private ServiceProcess start(
+      String logName,
+      Map<String, String> env,
+      Map<String, String> overrides,
+      List<String> jvmOptions) {
+    Map<String, String> environment = new HashMap<>();
     environment.put("LIFEBOAT_PG_HOST", pg.host());
     environment.put("LIFEBOAT_PG_PORT", String.valueOf(pg.port()));
     environment.put("LIFEBOAT_PG_USER", pg.username());
@@ -66,6 +87,7 @@ final class RestoreServiceProcess {
     environment.put("LIFEBOAT_S3_ACCESS_KEY", s3.accessKey());
     environment.put("LIFEBOAT_S3_SECRET_KEY", s3.secretKey());
     environment.put("LIFEBOAT_S3_BUCKET", S3Resource.DEFAULT_BUCKET);
+    environment.putAll(env);
     Map<String, String> properties = new HashMap<>(targets);
     properties.put("quarkus.datasource.reactive.url", pg.url(control));
     properties.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(control));
@@ -93,6 +115,7 @@ final class RestoreServiceProcess {
             .toAbsolutePath()
             .normalize()
             .toString());
+    properties.putAll(overrides);
     return ServiceProcess.start(
             JAR.toAbsolutePath(),
             jvmOptions,

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
  * root, so under root (CI, containers) the server programs run as the {@code postgres} user that
  * the Debian package creates.
  */
-final class LocalPostgres implements AutoCloseable {
+public final class LocalPostgres implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LocalPostgres.class);
   private static final String SUPERUSER = "lifeboat";
   private static final String SERVICE_USER = "postgres";
@@ -39,7 +39,35 @@ final class LocalPostgres implements AutoCloseable {
     Path runDir = root ? serviceUserReachable(baseDir) : baseDir;
     stopStale(binDir, runDir, root);
     Path dir = runDir.resolve("postgres-" + System.currentTimeMillis());
-    Path dataDir = dir.resolve("data");
+    return start(binDir, root, dir, dir.resolve("data"), List.of());
+  }
+
+  /**
+   * A further cluster, for a test that needs a server of its own (say, on a small file system that
+   * it fills): its data in {@code dataDir}, its log and write-ahead log in {@code dir}, so that a
+   * full data disk fails the statement that writes there rather than the server. Both must be
+   * reachable by the server's user; the caller closes it.
+   */
+  public static LocalPostgres start(Path dir, Path dataDir) {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    try {
+      Files.createDirectories(dataDir);
+      if (root) {
+        chown(dataDir);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not create " + dataDir, e);
+    }
+    return start(
+        PostgresBinaries.binDir(),
+        root,
+        dir,
+        dataDir,
+        List.of("--waldir=" + dir.resolve("wal").toAbsolutePath()));
+  }
+
+  private static LocalPostgres start(
+      Path binDir, boolean root, Path dir, Path dataDir, List<String> initdbOptions) {
     String password = UUID.randomUUID().toString();
     int port = Ports.free();
     try {
@@ -50,22 +78,22 @@ final class LocalPostgres implements AutoCloseable {
         chown(dir);
         chown(pwFile);
       }
-      run(
-          root,
-          binDir,
-          dir,
-          List.of(
-              "initdb",
-              "-D",
-              dataDir.toString(),
-              "-U",
-              SUPERUSER,
-              "--auth=scram-sha-256",
-              "--pwfile=" + pwFile,
-              "-E",
-              "UTF8",
-              "--locale=C.UTF-8",
-              "--no-sync"));
+      List<String> initdb =
+          new ArrayList<>(
+              List.of(
+                  "initdb",
+                  "-D",
+                  dataDir.toString(),
+                  "-U",
+                  SUPERUSER,
+                  "--auth=scram-sha-256",
+                  "--pwfile=" + pwFile,
+                  "-E",
+                  "UTF8",
+                  "--locale=C.UTF-8",
+                  "--no-sync"));
+      initdb.addAll(initdbOptions);
+      run(root, binDir, dir, initdb);
       Files.delete(pwFile);
       String options =
           String.join(
@@ -107,7 +135,7 @@ final class LocalPostgres implements AutoCloseable {
         new PostgresEndpoint("127.0.0.1", port, SUPERUSER, password, binDir));
   }
 
-  PostgresEndpoint endpoint() {
+  public PostgresEndpoint endpoint() {
     return endpoint;
   }
 

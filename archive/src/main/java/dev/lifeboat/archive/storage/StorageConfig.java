@@ -2,6 +2,7 @@ package dev.lifeboat.archive.storage;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** {@code lifeboat.storage.*}: the S3-compatible object store that holds the backups. */
@@ -18,6 +19,17 @@ public interface StorageConfig {
   String bucket();
 
   Optional<String> region();
+
+  /** How long reading backups waits for a connection to object storage ({@link StoredBackups}). */
+  @WithDefault("10s")
+  Duration connectTimeout();
+
+  /**
+   * How long reading backups waits for the next bytes once connected: an outage shorter than this
+   * is ridden out, a longer one fails the read instead of leaving it waiting for ever.
+   */
+  @WithDefault("2m")
+  Duration readTimeout();
 
   /** Multipart part size: what the upload holds in memory per running backup. */
   @WithDefault("16777216")

@@ -13,6 +13,7 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -37,6 +38,12 @@ public class StoredBackups {
             .credentials(config.accessKey(), config.secretKey());
     config.region().ifPresent(builder::region);
     this.client = builder.build();
+    // MinIO's own default is five minutes for each, which holds a restore (and a readiness check)
+    // in a network partition that long.
+    client.setTimeout(
+        config.connectTimeout().toMillis(),
+        config.readTimeout().toMillis(),
+        config.readTimeout().toMillis());
     this.bucket = config.bucket();
     this.json = json;
   }
@@ -156,13 +163,44 @@ public class StoredBackups {
     return bucket;
   }
 
-  /** The stored bytes of a backup's dump, streamed. */
+  /**
+   * The stored bytes of a backup's dump, streamed. A failure to read them, now or midway, says that
+   * object storage failed (a bare "timeout" or "unexpected end of stream" would not).
+   */
   public InputStream openDump(Manifest manifest) throws IOException {
+    String key = manifest.objectKey();
+    InputStream in;
     try {
-      return client.getObject(
-          GetObjectArgs.builder().bucket(bucket).object(manifest.objectKey()).build());
+      in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
     } catch (Exception e) {
-      throw new IOException("cannot read " + manifest.objectKey() + ": " + e.getMessage(), e);
+      throw new IOException("cannot read " + key + " from object storage: " + e.getMessage(), e);
     }
+    return new FilterInputStream(in) {
+      private long read;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] buffer, int off, int len) throws IOException {
+        try {
+          int n = super.read(buffer, off, len);
+          read += Math.max(0, n);
+          return n;
+        } catch (IOException e) {
+          throw new IOException(
+              "reading "
+                  + key
+                  + " from object storage failed after "
+                  + read
+                  + " bytes: "
+                  + e.getMessage(),
+              e);
+        }
+      }
+    };
   }
 }

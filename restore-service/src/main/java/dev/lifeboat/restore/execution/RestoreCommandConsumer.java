@@ -69,22 +69,39 @@ public class RestoreCommandConsumer {
               }
               // A restore that ended is announced again (its terminal event may have been lost in
               // a crash); a running one is waited for; a confirmed one runs.
-              workers.execute(
-                  () -> {
-                    try {
-                      if (executor.execute(restoreId)) {
-                        message.ack();
-                      }
-                      stuckWork.resumed("restore " + restoreId);
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    } catch (RuntimeException e) {
-                      // Its command stays unacknowledged: a restart redelivers it and recovers it.
-                      stuckWork.stuck("restore " + restoreId, e);
-                    }
-                  });
+              workers.execute(() -> executeUntilEnded(restoreId, message));
               return Uni.createFrom().voidItem();
             });
+  }
+
+  /**
+   * Executes the command until its restore has ended. An error outside the restore's steps (the
+   * control database away, say) leaves the restore RUNNING and its command unacknowledged: it is
+   * reported stuck and executed again after a pause, as a restart would redeliver it, so that
+   * recovery reads from the server what happened, instead of waiting for a restart that readiness
+   * alone never brings.
+   */
+  private void executeUntilEnded(String restoreId, Message<byte[]> message) {
+    for (long pause = 1_000; ; pause = Math.min(pause * 2, 30_000)) {
+      try {
+        if (executor.execute(restoreId)) {
+          message.ack();
+        }
+        stuckWork.resumed("restore " + restoreId);
+        return;
+      } catch (RuntimeException e) {
+        stuckWork.stuck("restore " + restoreId, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   @PreDestroy
