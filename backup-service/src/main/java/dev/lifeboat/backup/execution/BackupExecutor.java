@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,6 +37,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BackupExecutor {
   private static final Logger LOG = Logger.getLogger(BackupExecutor.class);
+
+  /**
+   * How long a backup's start or ending waits for the broker to take it before the command is left
+   * unacknowledged, for its redelivery to announce it again.
+   */
+  static final Duration PUBLISH_FOR = Duration.ofMinutes(5);
 
   private final BackupRepository catalog;
   private final DumpPipeline pipeline;
@@ -93,13 +100,13 @@ public class BackupExecutor {
     String correlation = backup.correlationId();
     Instant started = clock.instant();
     catalog.markRunning(id, started).await().indefinitely();
-    events
-        .publish(
-            EventType.BACKUP_STARTED,
-            correlation,
-            new BackupEvents.Started(id, database, backup.migration()))
-        .await()
-        .indefinitely();
+    publishPatiently(
+        "backup.started of " + id,
+        () ->
+            events.publish(
+                EventType.BACKUP_STARTED,
+                correlation,
+                new BackupEvents.Started(id, database, backup.migration())));
     String prefix = ObjectKeys.prefix(database, id);
     Manifest manifest;
     try {
@@ -111,13 +118,20 @@ public class BackupExecutor {
               ObjectKeys.dump(database, id),
               (dumped, stored, rate) -> {
                 catalog.progress(id, dumped, stored, rate).await().indefinitely();
+                // Progress is a report, not the backup's record: the dump neither waits for the
+                // broker nor fails without it, and a report the broker does not take is dropped.
                 events
                     .publish(
                         EventType.BACKUP_PROGRESS,
                         correlation,
                         new BackupEvents.Progress(id, database, dumped, stored, rate))
-                    .await()
-                    .indefinitely();
+                    .subscribe()
+                    .with(
+                        sent -> {},
+                        e ->
+                            LOG.debugf(
+                                "a progress event of backup %s was not published: %s",
+                                id, e.getMessage()));
               });
       manifest =
           new Manifest(
@@ -244,7 +258,7 @@ public class BackupExecutor {
       }
     }
     Failpoints.reach("backup.after-catalog");
-    announceCompleted(backup, manifest, took).await().indefinitely();
+    publishPatiently("backup.completed of " + id, () -> announceCompleted(backup, manifest, took));
     LOG.infof(
         "backup %s of %s completed: %d bytes stored in %s",
         id, database, manifest.sizeBytes(), took);
@@ -294,14 +308,42 @@ public class BackupExecutor {
       return;
     }
     metrics.failed(database);
-    events
-        .publishOnce(
-            EventType.BACKUP_FAILED,
-            backup.correlationId(),
-            new BackupEvents.Failed(id, database, reason),
-            id)
-        .await()
-        .indefinitely();
+    publishPatiently(
+        "backup.failed of " + id,
+        () ->
+            events.publishOnce(
+                EventType.BACKUP_FAILED,
+                backup.correlationId(),
+                new BackupEvents.Failed(id, database, reason),
+                id));
+  }
+
+  /**
+   * Publishes, trying again with a growing pause (0.5 s doubling to 15 s) while the broker does not
+   * take it, for up to {@link #PUBLISH_FOR}; then throws, leaving the command unacknowledged: its
+   * redelivery (after a restart or a rebalance) finds the backup where it was and announces it
+   * again. A producer gives a record up after its {@code delivery.timeout.ms} (two minutes by
+   * default), so a broker down longer than that would otherwise fail or lose the announcement.
+   */
+  private static void publishPatiently(String what, Supplier<Uni<?>> publication) {
+    long deadline = System.nanoTime() + PUBLISH_FOR.toNanos();
+    for (long pause = 500; ; pause = Math.min(pause * 2, 15_000)) {
+      try {
+        publication.get().await().indefinitely();
+        return;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        LOG.warnf("%s is not published yet (%s); trying again", what, e.getMessage());
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private void applyRetention(String database) {
