@@ -38,6 +38,9 @@ class EnvironmentNamesTest {
   private static final Pattern CONFIG_MAPPING =
       Pattern.compile("@ConfigMapping\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"");
 
+  /** A variable read straight from the environment, outside the configuration (failpoints). */
+  private static final Pattern GETENV = Pattern.compile("System\\.getenv\\(\"([A-Z0-9_]+)\"\\)");
+
   @Test
   void kubernetesSetsOnlyVariablesTheServicesRead() {
     for (String overlay : List.of("k8s/overlays/dev", "k8s/overlays/production")) {
@@ -119,6 +122,10 @@ class EnvironmentNamesTest {
           Matcher property = CONFIG_PROPERTY.matcher(source);
           while (property.find()) {
             properties.add(envForm(property.group(1)));
+          }
+          Matcher getenv = GETENV.matcher(source);
+          while (getenv.find()) {
+            expressions.add(getenv.group(1));
           }
           Matcher mapping = CONFIG_MAPPING.matcher(source);
           if (mapping.find()) {
