@@ -62,6 +62,7 @@ class RestoreFailpointsIT {
     "SWAP, restore.after-swap",
     "IN_PLACE, restore.in-place.after-drop"
   })
+  @SuppressWarnings("try") // the service is held, not used: it recovers the restore
   void aHaltAtAnyStepLosesNothingAndTheRestoreCompletesOnce(String mode, String point)
       throws Exception {
     dropLeftovers();

@@ -182,16 +182,24 @@ public class RestoreRepository {
   }
 
   /**
-   * Marks a confirmed restore running; empty when it is no longer confirmed (cancelled, finished).
+   * Marks a confirmed restore running, with its {@code restore.started} event; empty when it is no
+   * longer confirmed (cancelled, finished).
    */
-  public Uni<Optional<Restore>> start(String restoreId) {
-    return pool.preparedQuery(
-            """
+  public Uni<Optional<Restore>> start(String restoreId, CloudEvent<?> started) {
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(
+                    """
             UPDATE restore.restores SET status = 'RUNNING'
              WHERE restore_id = $1 AND status IN ('CONFIRMED', 'RUNNING')
             RETURNING *""")
-        .execute(Tuple.of(restoreId))
-        .map(this::first);
+                .execute(Tuple.of(restoreId))
+                .map(this::first)
+                .call(
+                    found ->
+                        found.isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : outbox.append(tx, started)));
   }
 
   /** Records the target's owner before an in-place restore drops it; the first record stays. */

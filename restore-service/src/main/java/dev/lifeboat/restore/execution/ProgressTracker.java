@@ -22,6 +22,9 @@ import org.jboss.logging.Logger;
 final class ProgressTracker {
   private static final Logger LOG = Logger.getLogger(ProgressTracker.class);
 
+  /** Progress is best effort: the data does not wait long for the catalog or the broker. */
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
   private final Restore restore;
   private final RestoreRepository catalog;
   private final EventPublisher events;
@@ -109,7 +112,7 @@ final class ProgressTracker {
             tablesTotal,
             percent);
     try {
-      catalog.progress(restore.restoreId(), progress).await().indefinitely();
+      catalog.progress(restore.restoreId(), progress).await().atMost(WAIT);
       events
           .publish(
               EventType.RESTORE_PROGRESS,
@@ -122,7 +125,7 @@ final class ProgressTracker {
                   read,
                   progress.tablesRestored()))
           .await()
-          .indefinitely();
+          .atMost(WAIT);
     } catch (RuntimeException e) {
       // Progress is for people watching; the restore goes on without it.
       LOG.debugf("progress of %s not reported: %s", restore.restoreId(), e.getMessage());

@@ -97,6 +97,7 @@ public class RestoreExecutor {
    * announced), so that the command can be acknowledged. A restore that is running (here or in
    * another replica) is waited for, never run twice; one whose runner died is recovered first.
    */
+  @SuppressWarnings("try") // the lock is held, not used
   public boolean execute(String restoreId) throws InterruptedException {
     try (RunLocks.Held held = awaitRunLock(restoreId)) {
       Restore r = catalog.find(restoreId).await().atMost(IO_WAIT).orElse(null);
@@ -116,7 +117,7 @@ public class RestoreExecutor {
           return true;
         }
       }
-      return run(restoreId, mode);
+      return run(r, mode);
     } catch (InterruptedException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -142,19 +143,22 @@ public class RestoreExecutor {
     }
   }
 
-  private boolean run(String restoreId, RestoreMode mode) throws SQLException {
-    Restore r = catalog.start(restoreId).await().atMost(IO_WAIT).orElse(null);
+  private boolean run(Restore confirmed, RestoreMode mode) throws SQLException {
+    var startedEvent =
+        events.event(
+            EventType.RESTORE_STARTED,
+            confirmed.correlationId(),
+            new RestoreEvents.Started(
+                confirmed.restoreId(),
+                confirmed.backupId(),
+                confirmed.database(),
+                confirmed.mode()));
+    String restoreId = confirmed.restoreId();
+    Restore r = catalog.start(restoreId, startedEvent).await().atMost(IO_WAIT).orElse(null);
     if (r == null) {
       return true; // cancelled meanwhile
     }
     Instant started = outcomes.now();
-    events
-        .publish(
-            EventType.RESTORE_STARTED,
-            r.correlationId(),
-            new RestoreEvents.Started(r.restoreId(), r.backupId(), r.database(), r.mode()))
-        .await()
-        .atMost(IO_WAIT);
     try (Cancellation cancellation =
         new Cancellation(r.restoreId(), catalog, watcher, config.cancelPollInterval().toMillis())) {
       RestoreRun run = new RestoreRun(r, targets.get(r.database()), cancellation, catalog, events);

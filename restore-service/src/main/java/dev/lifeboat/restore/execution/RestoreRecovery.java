@@ -37,6 +37,7 @@ class RestoreRecovery {
   }
 
   /** True when the restore had finished and is now recorded complete. */
+  @SuppressWarnings("try") // the lock is held, not used
   boolean recover(Restore r, RestoreRun run, RestoreMode mode) throws Exception {
     try (DatabaseLocks.Lease lock = DatabaseLocks.exclusive(run.target, config.lockWait())) {
       if (mode.recover(run)) {

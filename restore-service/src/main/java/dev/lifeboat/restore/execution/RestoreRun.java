@@ -11,6 +11,7 @@ import dev.lifeboat.restore.plan.Plan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * One run of one restore: the restore, the server it acts on, its steps' states and its cancel
@@ -18,7 +19,9 @@ import java.util.List;
  * never the logical name a request uses: the two differ whenever the configuration says so.
  */
 final class RestoreRun {
+  private static final Logger LOG = Logger.getLogger(RestoreRun.class);
   private static final Duration IO_WAIT = Duration.ofSeconds(30);
+  private static final Duration PROGRESS_WAIT = Duration.ofSeconds(5);
 
   final Restore restore;
   final TargetDatabase target;
@@ -99,13 +102,18 @@ final class RestoreRun {
     set(name, "RUNNING");
     int index = indexOf(name);
     int percent = steps.isEmpty() ? 0 : Math.max(0, index) * 100 / steps.size();
-    events
-        .publish(
-            EventType.RESTORE_PROGRESS,
-            restore.correlationId(),
-            new RestoreEvents.Progress(id(), restore.database(), name, percent, 0, 0))
-        .await()
-        .atMost(IO_WAIT);
+    try {
+      events
+          .publish(
+              EventType.RESTORE_PROGRESS,
+              restore.correlationId(),
+              new RestoreEvents.Progress(id(), restore.database(), name, percent, 0, 0))
+          .await()
+          .atMost(PROGRESS_WAIT);
+    } catch (RuntimeException e) {
+      // Progress is for people watching: a broker away for a while must not stop the restore.
+      LOG.debugf("progress of %s not announced: %s", id(), e.getMessage());
+    }
   }
 
   void done() {
