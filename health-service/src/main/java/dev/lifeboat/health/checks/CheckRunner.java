@@ -7,6 +7,7 @@ import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.HealthEvents;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.health.HealthConfig;
 import dev.lifeboat.health.HealthIds;
@@ -205,7 +206,7 @@ public class CheckRunner {
                 findings.size(),
                 request.trigger()));
     // The report and its event commit together; the outbox's relay publishes the event.
-    if (!catalog.insert(report, request.triggerEventId(), checked).await().indefinitely()) {
+    if (!catalog.insert(report, request.triggerEventId(), checked).await().atMost(IoWaits.LIMIT)) {
       LOG.infof(
           "event %s was already checked; report %s dropped", request.triggerEventId(), checkId);
       return Optional.empty();

@@ -8,6 +8,7 @@ import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.InvalidEventException;
 import dev.lifeboat.common.events.MigrationReported;
 import dev.lifeboat.common.events.RestoreEvents;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.InboundEvents;
 import dev.lifeboat.health.HealthConfig;
 import dev.lifeboat.health.HealthWorkers;
@@ -118,7 +119,7 @@ public class LifecycleEventTriggers {
   }
 
   private void check(CloudEvent<EventData> event) {
-    if (reports.handled(event.id()).await().indefinitely()) {
+    if (reports.handled(event.id()).await().atMost(IoWaits.LIMIT)) {
       return; // redelivered after its report was stored
     }
     String correlationId = event.correlationIdOrId();

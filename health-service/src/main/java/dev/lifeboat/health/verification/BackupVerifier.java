@@ -11,6 +11,7 @@ import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.HealthEvents;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.health.HealthConfig;
 import dev.lifeboat.health.HealthIds;
@@ -113,7 +114,7 @@ public class BackupVerifier {
             requestedBy,
             clock.instant(),
             null);
-    catalog.insert(v).await().indefinitely();
+    catalog.insert(v).await().atMost(IoWaits.LIMIT);
     workers.execute(
         () -> {
           try {
@@ -165,7 +166,7 @@ public class BackupVerifier {
     }
     TargetDatabase target = targets.get(v.database());
     String scratch = scratchName(v);
-    catalog.scratch(v.verificationId(), scratch).await().indefinitely();
+    catalog.scratch(v.verificationId(), scratch).await().atMost(IoWaits.LIMIT);
     boolean restored = false;
     boolean rowsMatch = false;
     Long millis = null;
@@ -343,7 +344,7 @@ public class BackupVerifier {
                   v.verificationId(), v.backupId(), v.database(), shorten(reason)));
     }
     // The verdict and its event commit together; the outbox's relay publishes the event.
-    if (!catalog.finish(done, verdict).await().indefinitely()) {
+    if (!catalog.finish(done, verdict).await().atMost(IoWaits.LIMIT)) {
       return; // already failed by a restart's recovery
     }
     if (passed) {
@@ -361,7 +362,7 @@ public class BackupVerifier {
    * nothing else would ever drop them.
    */
   public void recover() {
-    for (Verification v : catalog.running().await().indefinitely()) {
+    for (Verification v : catalog.running().await().atMost(IoWaits.LIMIT)) {
       String reason = "interrupted: health-service stopped during the verification";
       if (v.scratchDatabase() != null) {
         targets.find(v.database()).ifPresent(target -> drop(target, v.scratchDatabase()));

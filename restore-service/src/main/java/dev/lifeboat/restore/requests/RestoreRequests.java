@@ -8,6 +8,7 @@ import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.RestoreEvents;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.common.restores.RestoreIds;
 import dev.lifeboat.restore.RestoreConfig;
@@ -30,7 +31,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +43,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class RestoreRequests {
-  private static final Duration IO_WAIT = Duration.ofSeconds(30);
 
   private final RestoreRepository catalog;
   private final RestorePlanner planner;
@@ -143,15 +142,18 @@ public class RestoreRequests {
             null,
             plan,
             Execution.NONE);
-    catalog.expireStale(request.database(), now).await().atMost(IO_WAIT);
+    catalog.expireStale(request.database(), now).await().atMost(IoWaits.LIMIT);
     var planned =
         events.event(
             EventType.RESTORE_PLANNED,
             restoreId,
             new RestoreEvents.Planned(
                 restoreId, request.backupId(), request.database(), request.modeOrDefault()));
-    if (!catalog.insert(restore, ConfirmationCodes.hash(code), planned).await().atMost(IO_WAIT)) {
-      Optional<Restore> open = catalog.open(request.database()).await().atMost(IO_WAIT);
+    if (!catalog
+        .insert(restore, ConfirmationCodes.hash(code), planned)
+        .await()
+        .atMost(IoWaits.LIMIT)) {
+      Optional<Restore> open = catalog.open(request.database()).await().atMost(IoWaits.LIMIT);
       throw conflict(
           "database "
               + request.database()
@@ -173,7 +175,7 @@ public class RestoreRequests {
           "restore " + restoreId + " is " + restore.status() + ": a confirmation code works once");
     }
     if (!restore.expiresAt().isAfter(now)) {
-      catalog.expireStale(restore.database(), now).await().atMost(IO_WAIT);
+      catalog.expireStale(restore.database(), now).await().atMost(IoWaits.LIMIT);
       throw conflict(
           "the confirmation code of "
               + restoreId
@@ -198,7 +200,7 @@ public class RestoreRequests {
         catalog
             .confirm(restoreId, ConfirmationCodes.hash(code), who, now, command, commandsTopic)
             .await()
-            .atMost(IO_WAIT);
+            .atMost(IoWaits.LIMIT);
     if (confirmed.isPresent()) {
       return confirmed.get();
     }
@@ -206,7 +208,7 @@ public class RestoreRequests {
         catalog
             .wrongCode(restoreId, config.maxCodeAttempts(), now)
             .await()
-            .atMost(IO_WAIT)
+            .atMost(IoWaits.LIMIT)
             .orElse(restore);
     int left = config.maxCodeAttempts() - counted.failedAttempts();
     throw conflict(
@@ -233,11 +235,12 @@ public class RestoreRequests {
         catalog
             .cancel(restoreId, "cancelled by " + who, clock.instant(), event)
             .await()
-            .atMost(IO_WAIT);
+            .atMost(IoWaits.LIMIT);
     if (cancelled.isPresent()) {
       return new Cancel(cancelled.get(), false);
     }
-    Optional<Restore> stopping = catalog.requestCancel(restoreId, who).await().atMost(IO_WAIT);
+    Optional<Restore> stopping =
+        catalog.requestCancel(restoreId, who).await().atMost(IoWaits.LIMIT);
     if (stopping.isPresent()) {
       return new Cancel(stopping.get(), true);
     }
@@ -260,13 +263,13 @@ public class RestoreRequests {
     return catalog
         .find(restoreId)
         .await()
-        .atMost(IO_WAIT)
+        .atMost(IoWaits.LIMIT)
         .orElseThrow(() -> new NotFoundException("restore " + restoreId + " does not exist"));
   }
 
   public List<Restore> list(Optional<String> database, int limit) {
     database.ifPresent(targets::get);
-    return catalog.list(database, limit).await().atMost(IO_WAIT);
+    return catalog.list(database, limit).await().atMost(IoWaits.LIMIT);
   }
 
   private static String pointOfNoReturn(Restore r) {

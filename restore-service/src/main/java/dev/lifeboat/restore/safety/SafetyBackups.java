@@ -6,6 +6,7 @@ import dev.lifeboat.common.events.BackupEvents;
 import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.CloudEventCodec;
 import dev.lifeboat.common.events.EventType;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.CloudEventRecords;
 import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.restore.RestoreConfig;
@@ -63,7 +64,7 @@ public class SafetyBackups {
   /** Asks backup-service for the safety backup (again, harmlessly, after a redelivery). */
   public void request(Restore r) {
     String commandId = commandId(r.restoreId());
-    catalog.safetyRequested(r.restoreId(), commandId).await().indefinitely();
+    catalog.safetyRequested(r.restoreId(), commandId).await().atMost(IoWaits.LIMIT);
     var data =
         new BackupEvents.Requested(
             r.database(), REASON, null, r.confirmedBy(), Map.of("restoreId", r.restoreId()), null);
@@ -81,7 +82,7 @@ public class SafetyBackups {
     emitter
         .sendMessage(CloudEventRecords.message(codec, command, r.database()))
         .await()
-        .indefinitely();
+        .atMost(IoWaits.LIMIT);
   }
 
   /** What became of the safety backup. */
@@ -93,7 +94,7 @@ public class SafetyBackups {
         catalog
             .find(restoreId)
             .await()
-            .indefinitely()
+            .atMost(IoWaits.LIMIT)
             .orElseThrow(() -> new IllegalStateException("restore " + restoreId + " vanished"));
     String status = r.execution().safetyBackupStatus();
     if (status == null) {

@@ -3,6 +3,7 @@ package dev.lifeboat.restore.undo;
 import dev.lifeboat.archive.restore.TargetServer;
 import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.databases.UnknownDatabaseException;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.restore.RestoreConfig;
 import dev.lifeboat.restore.catalog.RestoreRepository;
 import io.quarkus.scheduler.Scheduled;
@@ -49,7 +50,7 @@ public class UndoRetention {
     Instant oldest = now.minus(config.undo().keepFor());
     Map<String, Integer> seen = new HashMap<>();
     List<String> dropped = new ArrayList<>();
-    for (var undo : catalog.keptUndos().await().indefinitely()) {
+    for (var undo : catalog.keptUndos().await().atMost(IoWaits.LIMIT)) {
       int newer = seen.merge(undo.database(), 1, Integer::sum) - 1;
       boolean expired = undo.finishedAt() == null || undo.finishedAt().isBefore(oldest);
       if (!expired && newer < config.undo().keepLast()) {
@@ -57,7 +58,7 @@ public class UndoRetention {
       }
       try (TargetServer server = TargetServer.connect(targets.get(undo.database()))) {
         server.dropIfExists(undo.undoDatabase());
-        catalog.undoDropped(undo.restoreId(), now).await().indefinitely();
+        catalog.undoDropped(undo.restoreId(), now).await().atMost(IoWaits.LIMIT);
         dropped.add(undo.undoDatabase());
         LOG.infof(
             "dropped %s, the undo of restore %s (%s)",
