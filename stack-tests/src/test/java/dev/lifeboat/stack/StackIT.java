@@ -229,14 +229,33 @@ class StackIT {
     return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 
+  /**
+   * The settings as a user gets them: {@code eval "$(bin/stack env)"} in a shell, read by a child
+   * of that shell (as the CLI is). The shell first forgets the test's own LIFEBOAT_* variables, so
+   * only what the eval exported reaches the child.
+   */
   private static Map<String, String> env() throws Exception {
+    String script =
+        "lines=\"$(bin/stack env)\" || exit 1;"
+            + " for v in $(compgen -e | grep '^LIFEBOAT_'); do unset \"$v\"; done;"
+            + " eval \"$lines\" && exec env";
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).directory(ROOT.toFile());
+    builder.environment().putAll(ENV);
+    builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process p = builder.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(1, TimeUnit.MINUTES), "eval \"$(bin/stack env)\" finished");
+    assertEquals(0, p.exitValue(), "eval \"$(bin/stack env)\" succeeded");
     Map<String, String> env = new HashMap<>();
-    for (String line : stack(Duration.ofMinutes(1), "env").output().lines().toList()) {
+    for (String line : out.lines().toList()) {
       int eq = line.indexOf('=');
-      if (eq > 0) {
+      if (line.startsWith("LIFEBOAT_") && eq > 0) {
         env.put(line.substring(0, eq), line.substring(eq + 1));
       }
     }
+    assertTrue(
+        env.containsKey("LIFEBOAT_BACKUP_URL"),
+        "the shell's children see the stack's addresses: " + env.keySet());
     return env;
   }
 
