@@ -67,10 +67,10 @@ public interface HealthConfig {
   Map<String, Database> databases();
 
   interface Database {
-    /** Quartz cron for scheduled database checks. */
+    /** When to check the database: crontab, {@code @daily}-style or Quartz (CronSchedules). */
     Optional<String> checkSchedule();
 
-    /** Quartz cron for scheduled restore drills of the database's newest backup. */
+    /** When to drill a restore of the newest backup: crontab, {@code @daily}-style or Quartz. */
     Optional<String> drillSchedule();
 
     /** Overrides {@link HealthConfig#rowLossThreshold()} for this database. */

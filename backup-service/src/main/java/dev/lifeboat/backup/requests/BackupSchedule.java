@@ -5,6 +5,7 @@ import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.BackupEvents;
 import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventType;
+import dev.lifeboat.common.schedules.CronSchedules;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.ScheduledExecution;
 import io.quarkus.scheduler.Scheduler;
@@ -16,7 +17,8 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Scheduled backups ({@code lifeboat.databases.<name>.schedule}, a Quartz cron). Each firing
+ * Scheduled backups ({@code lifeboat.databases.<name>.schedule}: five crontab fields, a shorthand such as {@code
+ * @daily}, or Quartz fields; see CronSchedules). Each firing
  * publishes an ordinary backup command whose id is made of the database and the scheduled time:
  * several replicas firing the same schedule publish the same id, and so make one backup.
  */
@@ -44,7 +46,7 @@ public class BackupSchedule {
                 try {
                   scheduler
                       .newJob("backup-" + target.name())
-                      .setCron(cron)
+                      .setCron(CronSchedules.toQuartz(cron))
                       .setTask(run -> fire(target, run))
                       .schedule();
                 } catch (RuntimeException e) {

@@ -26,7 +26,10 @@ public interface TargetDatabasesConfig {
     /** From the environment or a Kubernetes secret, never from a committed file. */
     Optional<String> password();
 
-    /** Quartz cron for scheduled backups, e.g. {@code 0 0 2 * * ?}. */
+    /**
+     * When to back up: five crontab fields ({@code 0 2 * * *}), a shorthand ({@code @daily}), or
+     * six/seven Quartz fields ({@code 0 0 2 * * ?}).
+     */
     Optional<String> schedule();
 
     Retention retention();

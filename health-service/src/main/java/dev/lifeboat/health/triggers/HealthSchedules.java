@@ -1,6 +1,7 @@
 package dev.lifeboat.health.triggers;
 
 import dev.lifeboat.common.databases.TargetDatabases;
+import dev.lifeboat.common.schedules.CronSchedules;
 import dev.lifeboat.health.HealthConfig;
 import dev.lifeboat.health.HealthWorkers;
 import dev.lifeboat.health.checks.Baselines;
@@ -16,8 +17,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Scheduled checks ({@code lifeboat.health.databases.<name>.check-schedule}) and restore drills of
- * the newest backup ({@code ...drill-schedule}), Quartz crons. Settings for a database that is not
- * configured under {@code lifeboat.databases} stop the service at start.
+ * the newest backup ({@code ...drill-schedule}), crontab or Quartz schedules (CronSchedules).
+ * Settings for a database that is not configured under {@code lifeboat.databases} stop the service
+ * at start.
  */
 @ApplicationScoped
 public class HealthSchedules {
@@ -83,7 +85,7 @@ public class HealthSchedules {
     try {
       scheduler
           .newJob(what + "-" + database)
-          .setCron(cron)
+          .setCron(CronSchedules.toQuartz(cron))
           .setTask(run -> workers.execute(() -> task.accept(database)))
           .schedule();
     } catch (RuntimeException e) {
