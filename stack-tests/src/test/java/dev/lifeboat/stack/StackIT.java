@@ -32,6 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +58,7 @@ class StackIT {
       List.of("customers", "products", "orders", "order_items", "payments");
 
   private static final Map<String, String> ENV = new LinkedHashMap<>();
+  private static String upOutput = "";
   private static Path stackDir;
   private static boolean started;
 
@@ -78,6 +81,7 @@ class StackIT {
     Run up = stack(Duration.ofMinutes(10), "up");
     assertEquals(0, up.exit(), "bin/stack up failed:\n" + up.output());
     assertTrue(up.output().contains("Lifeboat is up"), up.output());
+    upOutput = up.output();
   }
 
   @AfterAll
@@ -182,6 +186,26 @@ class StackIT {
 
   @Test
   @Order(2)
+  void everyLinkUpPrintsAnswers() throws Exception {
+    List<String> links =
+        Pattern.compile("http://\\S+/q/swagger-ui")
+            .matcher(upOutput)
+            .results()
+            .map(MatchResult::group)
+            .toList();
+    assertEquals(4, links.size(), "an API explorer per service: " + upOutput);
+    for (String link : links) {
+      HttpResponse<String> page =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(link + "/")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, page.statusCode(), link);
+      assertTrue(page.body().contains("swagger-ui"), link + " serves the explorer");
+    }
+  }
+
+  @Test
+  @Order(3)
   void downStopsEverythingItStartedAndStatusSaysSo() throws Exception {
     List<Long> pids = new ArrayList<>();
     try (Stream<Path> files = Files.list(stackDir.resolve("pids"))) {
