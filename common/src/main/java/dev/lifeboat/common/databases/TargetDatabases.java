@@ -3,6 +3,11 @@ package dev.lifeboat.common.databases;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +52,34 @@ public class TargetDatabases {
     return byName;
   }
 
+  /**
+   * The password as given, or read from its file. One trailing line break goes: {@code echo secret
+   * > file} and a Kubernetes secret written from such a file would otherwise fail to log in.
+   */
+  private static Optional<String> password(String name, TargetDatabasesConfig.Target target) {
+    if (target.passwordFile().isEmpty()) {
+      return target.password();
+    }
+    if (target.password().isPresent()) {
+      throw new IllegalArgumentException(
+          "lifeboat.databases." + name + ": set either password or password-file, not both");
+    }
+    Path file = target.passwordFile().get();
+    try {
+      String content = Files.readString(file, StandardCharsets.UTF_8);
+      return Optional.of(content.replaceFirst("\\r?\\n$", ""));
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalArgumentException(
+          "lifeboat.databases."
+              + name
+              + ".password-file "
+              + file
+              + " cannot be read: "
+              + e.getClass().getSimpleName(),
+          e);
+    }
+  }
+
   private static TargetDatabase toTarget(String name, TargetDatabasesConfig.Target target) {
     if (!DatabaseNames.isValid(name)) {
       throw new IllegalArgumentException(
@@ -72,7 +105,7 @@ public class TargetDatabases {
         parts.port(),
         parts.database(),
         target.username(),
-        target.password(),
+        password(name, target),
         target.schedule().filter(s -> !s.isBlank()),
         target.retention().keepLast(),
         target.retention().maxAge());

@@ -3,6 +3,7 @@ package dev.lifeboat.common.databases;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,12 @@ public interface TargetDatabasesConfig {
 
     /** From the environment or a Kubernetes secret, never from a committed file. */
     Optional<String> password();
+
+    /**
+     * A file holding the password (a mounted Kubernetes secret, a file only the service's user can
+     * read), instead of {@link #password()}; read when the service starts.
+     */
+    Optional<Path> passwordFile();
 
     /**
      * When to back up: five crontab fields ({@code 0 2 * * *}), a shorthand ({@code @daily}), or

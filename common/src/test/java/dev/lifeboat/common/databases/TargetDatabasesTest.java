@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TargetDatabasesTest {
 
@@ -53,6 +56,51 @@ class TargetDatabasesTest {
     assertEquals(Optional.empty(), billing.schedule());
     assertEquals(
         java.util.List.of("app", "billing"), java.util.List.copyOf(targets.all().keySet()));
+  }
+
+  @Test
+  void aPasswordMayComeFromAFile(@TempDir Path dir) throws Exception {
+    Path secret = dir.resolve("password");
+    Files.writeString(secret, "pa$${ss} word\n");
+    var targets =
+        load(
+            Map.of(
+                "lifeboat.databases.app.url", "postgresql://localhost/app",
+                "lifeboat.databases.app.username", "u",
+                "lifeboat.databases.app.password-file", secret.toString()));
+    assertEquals(
+        Optional.of("pa$${ss} word"),
+        targets.get("app").password(),
+        "read as written, without its final line break and without expanding expressions");
+  }
+
+  @Test
+  void anUnreadablePasswordFileOrTwoPasswordsStopTheStart(@TempDir Path dir) {
+    var missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                load(
+                    Map.of(
+                        "lifeboat.databases.app.url", "postgresql://localhost/app",
+                        "lifeboat.databases.app.username", "u",
+                        "lifeboat.databases.app.password-file", dir.resolve("absent").toString())));
+    assertTrue(
+        missing.getMessage().startsWith("lifeboat.databases.app.password-file "),
+        missing.getMessage());
+    var both =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                load(
+                    Map.of(
+                        "lifeboat.databases.app.url", "postgresql://localhost/app",
+                        "lifeboat.databases.app.username", "u",
+                        "lifeboat.databases.app.password", "x",
+                        "lifeboat.databases.app.password-file", dir.toString())));
+    assertEquals(
+        "lifeboat.databases.app: set either password or password-file, not both",
+        both.getMessage());
   }
 
   @Test
