@@ -206,6 +206,64 @@ class StackIT {
 
   @Test
   @Order(3)
+  void aDatabaseOfYourOwnIsProtectedInThreeCommands() throws Exception {
+    // The user's database, owned by a role of its own whose password no shell would pass whole.
+    String password = "pa$${s} w'rd\\";
+    try (Connection c = DriverManager.getConnection(jdbc("postgres"), "lifeboat", "lifeboat");
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS ledger");
+      s.execute("DROP ROLE IF EXISTS ledger_owner");
+      s.execute("CREATE ROLE ledger_owner LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+      s.execute("CREATE DATABASE ledger OWNER ledger_owner");
+    }
+    try (Connection c = DriverManager.getConnection(jdbc("ledger"), "ledger_owner", password);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE entries (id int PRIMARY KEY, amount numeric)");
+      s.execute("INSERT INTO entries SELECT g, g * 1.5 FROM generate_series(1, 1000) g");
+    }
+    String url = "postgresql://ledger_owner@127.0.0.1:" + ENV.get("LIFEBOAT_PG_PORT") + "/ledger";
+
+    // 1. Add it: the password on standard input, never on the command line or in the output.
+    Run add = stackWithInput(password + "\n", "target", "add", "ledger", url);
+    assertEquals(0, add.exit(), add.output());
+    assertFalse(add.output().contains(password), "the password is never printed: " + add.output());
+    Run list = stack(Duration.ofMinutes(1), "target", "list");
+    assertEquals(0, list.exit(), list.output());
+    assertTrue(list.output().contains("ledger\tpostgresql://127.0.0.1:"), list.output());
+    assertFalse(list.output().contains(password), list.output());
+
+    // 2. Back it up, as any pipeline would: the running services picked the target up.
+    String admin =
+        stack(Duration.ofMinutes(1), "token", "--role", "lifeboat-admin").output().strip();
+    Map<String, String> env = env();
+    String backupId =
+        post(
+                env.get("LIFEBOAT_BACKUP_URL") + "/api/v1/backups",
+                admin,
+                "{\"database\":\"ledger\",\"reason\":\"my own\"}",
+                202)
+            .get("backupId")
+            .asText();
+    JsonNode backup =
+        await(env.get("LIFEBOAT_BACKUP_URL") + "/api/v1/backups/" + backupId, admin, "COMPLETED");
+    JsonNode entries = backup.get("tables").get(0);
+    assertEquals("entries", entries.get("name").asText(), backup.toString());
+    assertEquals(1000, entries.get("rows").asLong(), backup.toString());
+
+    // 3. Remove it: kept nowhere any more, and the services refuse it by name.
+    Run remove = stack(Duration.ofMinutes(3), "target", "remove", "ledger");
+    assertEquals(0, remove.exit(), remove.output());
+    assertEquals("", stack(Duration.ofMinutes(1), "target", "list").output().strip());
+    HttpResponse<String> refused =
+        send(
+            env.get("LIFEBOAT_BACKUP_URL") + "/api/v1/backups",
+            admin,
+            "{\"database\":\"ledger\",\"reason\":\"gone\"}");
+    assertEquals(400, refused.statusCode(), refused.body());
+  }
+
+  @Test
+  @Order(4)
   void downStopsEverythingItStartedAndStatusSaysSo() throws Exception {
     List<Long> pids = new ArrayList<>();
     try (Stream<Path> files = Files.list(stackDir.resolve("pids"))) {
@@ -258,6 +316,30 @@ class StackIT {
    * of that shell (as the CLI is). The shell first forgets the test's own LIFEBOAT_* variables, so
    * only what the eval exported reaches the child.
    */
+  /** bin/stack with {@code input} on its standard input, as a user pipes a password in. */
+  private static Run stackWithInput(String input, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("bin/stack").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
+    builder.environment().putAll(ENV);
+    builder.redirectErrorStream(true);
+    Process p = builder.start();
+    try (var stdin = p.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(3, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("bin/stack " + String.join(" ", args) + " did not finish");
+    }
+    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  private static String jdbc(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + ENV.get("LIFEBOAT_PG_PORT") + "/" + database;
+  }
+
   private static Map<String, String> env() throws Exception {
     String script =
         "lines=\"$(bin/stack env)\" || exit 1;"
