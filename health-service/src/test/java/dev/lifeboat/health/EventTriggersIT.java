@@ -330,4 +330,103 @@ class EventTriggersIT {
             .filter(r -> r.value().contains("dev.lifeboat.health.checked"))
             .toList());
   }
+
+  @Test
+  void aMigrationReportedOverHttpIsPublishedOnceAndChecked() throws Exception {
+    Manifest named = StoredBackupFixture.backup(pg, TestServers.s3(), "shop", null);
+    pg.execute("shop", "DROP TABLE coupons;");
+    String correlationId = "deploy-" + UUID.randomUUID();
+    String key = "run-" + UUID.randomUUID();
+    String body =
+        "{\"fact\":\"applied\",\"database\":\"shop\",\"migration\":\"20260106_no_coupons\","
+            + "\"backupId\":\""
+            + named.backupId()
+            + "\",\"correlationId\":\""
+            + correlationId
+            + "\"}";
+
+    JsonPath first = reportFact(Roles.PIPELINE, key, body, 202);
+    // The pipeline step retried: the same key is the same event, which consumers act on once.
+    JsonPath again = reportFact(Roles.PIPELINE, key, body, 202);
+
+    String eventId = first.getString("eventId");
+    assertEquals(eventId, again.getString("eventId"));
+    assertEquals("dev.lifeboat.migration.applied", first.getString("type"));
+    assertEquals(correlationId, first.getString("correlationId"));
+    JsonNode published =
+        json.readTree(
+            events
+                .await(
+                    r -> r.value().contains("\"id\":\"" + eventId + "\""),
+                    2,
+                    Duration.ofSeconds(30))
+                .get(0)
+                .value());
+    assertEquals("dev.lifeboat.migration.applied", published.path("type").asText());
+    assertEquals("shop", published.path("subject").asText());
+    assertEquals("20260106_no_coupons", published.path("data").path("migration").asText());
+    JsonNode event = checked(correlationId);
+    assertEquals("migration:20260106_no_coupons", event.path("data").path("trigger").asText());
+    assertEquals(named.backupId(), event.path("data").path("baselineBackupId").asText());
+    assertEquals("UNHEALTHY", event.path("data").path("status").asText());
+    // Both copies handled before a later event of the same database: still one check.
+    String later = "later-" + UUID.randomUUID();
+    reportFact(
+        Roles.PIPELINE,
+        null,
+        "{\"fact\":\"applied\",\"database\":\"shop\",\"migration\":\"20260107_later\","
+            + "\"correlationId\":\""
+            + later
+            + "\"}",
+        202);
+    checked(later);
+    assertEquals(
+        1,
+        pg.queryLong(
+            "lifeboat_health",
+            "SELECT count(*) FROM health.checks WHERE correlation_id = '" + correlationId + "'"));
+  }
+
+  @Test
+  void aMigrationFactIsRefusedWithAProblemAndNothingPublished() throws Exception {
+    String marker = "refused-" + UUID.randomUUID();
+    String unknown =
+        "{\"fact\":\"started\",\"database\":\"nosuchdb\",\"migration\":\"m1\","
+            + "\"correlationId\":\""
+            + marker
+            + "\"}";
+    JsonPath problem = reportFact(Roles.PIPELINE, null, unknown, 400);
+    assertTrue(problem.getString("detail").contains("nosuchdb"), problem.prettify());
+    reportFact(
+        Roles.PIPELINE,
+        null,
+        "{\"fact\":\"merged\",\"database\":\"shop\",\"migration\":\"m1\"}",
+        400);
+    String fine =
+        "{\"fact\":\"started\",\"database\":\"shop\",\"migration\":\"m1\","
+            + "\"correlationId\":\""
+            + marker
+            + "\"}";
+    reportFact(Roles.VIEWER, null, fine, 403);
+    // Then one accepted fact of the same marker: the only record that carries it.
+    reportFact(Roles.PIPELINE, null, fine, 202);
+    events.await(r -> r.value().contains(marker), 1, Duration.ofSeconds(30));
+    assertEquals(1, events.matching(r -> r.value().contains(marker)).size());
+  }
+
+  private static JsonPath reportFact(String role, String key, String body, int status) {
+    var request =
+        given()
+            .header("Authorization", "Bearer " + Tokens.forRoles("pipe", role))
+            .contentType("application/json")
+            .body(body);
+    if (key != null) {
+      request = request.header("Idempotency-Key", key);
+    }
+    var response = request.post("/api/v1/migration-facts").then().statusCode(status);
+    if (status >= 400) {
+      response.contentType("application/problem+json");
+    }
+    return response.extract().jsonPath();
+  }
 }
