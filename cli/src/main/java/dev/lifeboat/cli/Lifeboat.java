@@ -146,6 +146,9 @@ public final class Lifeboat implements Callable<Integer> {
     cli.addSubcommand("verify", new VerifyCommand(root));
     cli.addSubcommand("status", new StatusCommand(root));
     cli.addSubcommand("events", new EventsCommand(root));
+    // Every command answers -h/--help, as people type it without reading; not through the root's
+    // INHERIT scope, which would hand each command the root's synopsis and footer too.
+    cli.getSubcommands().values().forEach(Lifeboat::standardHelp);
     cli.addSubcommand("help", new CommandLine.HelpCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(new PrintWriter(io.out(), true));
@@ -181,6 +184,11 @@ public final class Lifeboat implements Callable<Integer> {
           return ExitCodes.SERVICE_ERROR;
         });
     return cli.execute(args);
+  }
+
+  private static void standardHelp(CommandLine command) {
+    command.getCommandSpec().mixinStandardHelpOptions(true);
+    command.getSubcommands().values().forEach(Lifeboat::standardHelp);
   }
 
   /** Commands spelled like the first unmatched word, for typos such as {@code backpus}. */

@@ -231,4 +231,20 @@ class CommandLineTest {
     assertTrue(bare.err().startsWith("Usage: lifeboat [OPTIONS] COMMAND [ARGS]"), bare.err());
     assertEquals(0, cli().run("--version").exitCode());
   }
+
+  @Test
+  void everyCommandPrintsItsUsageForHelp() {
+    for (String command :
+        List.of("backup", "backups", "restore", "check", "verify", "status", "events")) {
+      for (String flag : List.of("--help", "-h")) {
+        var help = cli().run(command, flag);
+        assertEquals(0, help.exitCode(), command + " " + flag + ": " + help.err());
+        assertTrue(help.out().contains("Usage: lifeboat " + command), command + ": " + help.out());
+        assertEquals("", help.err(), command);
+      }
+    }
+    var restore = cli().run("restore", "--help");
+    assertTrue(restore.out().contains("--[no-]safety-backup"), restore.out());
+    assertEquals(List.of(), stub.requests(), "help sent nothing");
+  }
 }
