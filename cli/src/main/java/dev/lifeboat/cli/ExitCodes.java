@@ -38,6 +38,12 @@ public final class ExitCodes {
   /** The user did not confirm a restore; the plan was cancelled and nothing happened. */
   public static final int ABORTED = 8;
 
+  /** {@code guard}: the migration's command failed; migration.failed was reported. */
+  public static final int MIGRATION_FAILED = 9;
+
+  /** {@code guard}: after the migration, the check is DEGRADED or UNHEALTHY. */
+  public static final int CHECK_FAILED = 10;
+
   private ExitCodes() {}
 
   /** The exit code for an HTTP error status. */

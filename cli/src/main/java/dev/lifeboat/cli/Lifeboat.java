@@ -10,6 +10,8 @@ import dev.lifeboat.cli.backup.BackupsCommand;
 import dev.lifeboat.cli.events.EventsCommand;
 import dev.lifeboat.cli.health.CheckCommand;
 import dev.lifeboat.cli.health.VerifyCommand;
+import dev.lifeboat.cli.migration.GuardCommand;
+import dev.lifeboat.cli.migration.MigrationCommand;
 import dev.lifeboat.cli.restore.RestoreCommand;
 import dev.lifeboat.cli.status.StatusCommand;
 import java.io.IOException;
@@ -62,6 +64,8 @@ import picocli.CommandLine.ScopeType;
       "  6  a service is unreachable or unavailable (502/503/504, timeout)",
       "  7  unexpected error (HTTP 500, an answer the CLI cannot read)",
       "  8  the restore was not confirmed; nothing changed",
+      "  9  guard: the migration command failed",
+      " 10  guard: after the migration, the check is DEGRADED or UNHEALTHY",
       "",
       "Run 'lifeboat help <command>' for a command's options; see docs/cli.md."
     })
@@ -146,6 +150,8 @@ public final class Lifeboat implements Callable<Integer> {
     cli.addSubcommand("verify", new VerifyCommand(root));
     cli.addSubcommand("status", new StatusCommand(root));
     cli.addSubcommand("events", new EventsCommand(root));
+    cli.addSubcommand("migration", new MigrationCommand(root));
+    cli.addSubcommand("guard", new GuardCommand(root));
     // Every command answers -h/--help, as people type it without reading; not through the root's
     // INHERIT scope, which would hand each command the root's synopsis and footer too.
     cli.getSubcommands().values().forEach(Lifeboat::standardHelp);

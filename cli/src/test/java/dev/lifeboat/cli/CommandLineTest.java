@@ -223,7 +223,12 @@ class CommandLineTest {
     var help = cli().run("help");
     assertEquals(0, help.exitCode());
     assertTrue(help.out().contains("Exit codes:"), help.out());
-    assertTrue(help.out().contains("  restore  Plan, confirm and follow a restore (rollback)."));
+    assertTrue(
+        help.out()
+            .lines()
+            .anyMatch(
+                l -> l.matches("  restore +Plan, confirm and follow a restore \\(rollback\\).")),
+        help.out());
     var restoreHelp = cli().run("help", "restore");
     assertTrue(restoreHelp.out().contains("--[no-]safety-backup"), restoreHelp.out());
     var bare = cli().run();
@@ -235,7 +240,16 @@ class CommandLineTest {
   @Test
   void everyCommandPrintsItsUsageForHelp() {
     for (String command :
-        List.of("backup", "backups", "restore", "check", "verify", "status", "events")) {
+        List.of(
+            "backup",
+            "backups",
+            "restore",
+            "check",
+            "verify",
+            "status",
+            "events",
+            "migration",
+            "guard")) {
       for (String flag : List.of("--help", "-h")) {
         var help = cli().run(command, flag);
         assertEquals(0, help.exitCode(), command + " " + flag + ": " + help.err());

@@ -369,6 +369,18 @@ class EventTriggersIT {
     assertEquals("migration:20260106_no_coupons", event.path("data").path("trigger").asText());
     assertEquals(named.backupId(), event.path("data").path("baselineBackupId").asText());
     assertEquals("UNHEALTHY", event.path("data").path("status").asText());
+    // The pipeline finds its check by the correlation id it reported.
+    List<String> found =
+        given()
+            .header("Authorization", "Bearer " + Tokens.forRoles("vic", Roles.VIEWER))
+            .queryParam("correlationId", correlationId)
+            .get("/api/v1/checks")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("checkId");
+    assertEquals(List.of(event.path("data").path("checkId").asText()), found);
     // Both copies handled before a later event of the same database: still one check.
     String later = "later-" + UUID.randomUUID();
     reportFact(

@@ -15,7 +15,7 @@ import java.time.Instant;
  * Follows a backup until it is COMPLETED or FAILED, showing its progress on stderr: a bar redrawn
  * in place on a terminal, a plain line every few seconds elsewhere (logs of CI jobs).
  */
-final class BackupProgress {
+public final class BackupProgress {
   private static final Duration PLAIN_EVERY = Duration.ofSeconds(5);
   private static final int BAR_WIDTH = 24;
 
@@ -24,7 +24,7 @@ final class BackupProgress {
   private final Duration interval;
   private final boolean show;
 
-  BackupProgress(ApiClient api, Io io, Duration interval, boolean show) {
+  public BackupProgress(ApiClient api, Io io, Duration interval, boolean show) {
     this.api = api;
     this.io = io;
     this.interval = interval;
@@ -32,7 +32,7 @@ final class BackupProgress {
   }
 
   /** Polls the backup until it finished and returns its last state. */
-  JsonNode follow(String backupId, String database) {
+  public JsonNode follow(String backupId, String database) {
     Long expected = show ? previousDumpBytes(database, backupId) : null;
     ProgressBar bar = io.errIsTerminal() && show ? new ProgressBar(io.err()) : null;
     Instant begun = io.clock().instant();

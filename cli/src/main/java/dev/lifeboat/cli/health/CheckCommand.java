@@ -88,7 +88,7 @@ public final class CheckCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  static void print(PrintStream out, JsonNode report) {
+  public static void print(PrintStream out, JsonNode report) {
     String baselineId = report.path("baselineBackupId").asText(null);
     out.println(
         "check "

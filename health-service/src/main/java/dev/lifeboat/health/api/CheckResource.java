@@ -5,6 +5,8 @@ import dev.lifeboat.common.api.Problem;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.databases.DatabaseNames;
 import dev.lifeboat.common.databases.TargetDatabases;
+import dev.lifeboat.common.events.TextLimits;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.health.HealthConfig;
 import dev.lifeboat.health.HealthIds;
 import dev.lifeboat.health.catalog.CheckReport;
@@ -18,6 +20,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -141,17 +144,23 @@ public class CheckResource {
 
   @GET
   @RolesAllowed(Roles.VIEWER)
-  @Operation(summary = "Check reports, newest first")
+  @Operation(
+      summary = "Check reports, newest first",
+      description =
+          "correlationId finds the check an event started, e.g. the post-migration check of a"
+              + " migration.applied reported with that correlation id.")
   public List<CheckReport> list(
       @QueryParam("database") @Pattern(regexp = DatabaseNames.REGEX) String database,
+      @QueryParam("correlationId") @Size(min = 1, max = TextLimits.ID) String correlationId,
       @QueryParam("limit") @Min(1) @Max(1000) Integer limit) {
     if (database != null) {
       targets.get(database);
     }
-    return catalog
-        .list(Optional.ofNullable(database), limit == null ? 20 : limit)
-        .await()
-        .indefinitely();
+    return IoWaits.await(
+        catalog.list(
+            Optional.ofNullable(database),
+            Optional.ofNullable(correlationId),
+            limit == null ? 20 : limit));
   }
 
   @GET

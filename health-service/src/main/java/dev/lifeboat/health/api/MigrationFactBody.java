@@ -15,6 +15,7 @@ import jakarta.validation.constraints.Size;
  * @param backupId the backup taken before the migration, the baseline of the check that follows
  * @param correlationId ties the fact to the rest of the pipeline run (e.g. its pre-migration
  *     backup's correlation id); default: the event's own id
+ * @param exitCode of the migration's command, for a reporter that ran it
  */
 public record MigrationFactBody(
     @NotNull Fact fact,
@@ -24,7 +25,8 @@ public record MigrationFactBody(
             regexp = BackupIds.REGEX,
             message = "must be a backup id like bk_20260102T143022Z_1a2b3c4d")
         String backupId,
-    @Size(min = 1, max = TextLimits.ID) @Pattern(regexp = "[\\x21-\\x7e]+") String correlationId) {
+    @Size(min = 1, max = TextLimits.ID) @Pattern(regexp = "[\\x21-\\x7e]+") String correlationId,
+    Integer exitCode) {
 
   /** The three facts of the contract, spelt as in their event types. */
   public enum Fact {

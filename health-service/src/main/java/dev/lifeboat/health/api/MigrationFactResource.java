@@ -106,7 +106,8 @@ public class MigrationFactResource {
       event =
           facts.report(
               type,
-              new MigrationReported(body.database(), body.migration(), body.backupId()),
+              new MigrationReported(
+                  body.database(), body.migration(), body.backupId(), body.exitCode()),
               Optional.ofNullable(body.correlationId()),
               Optional.ofNullable(idempotencyKey));
     } catch (TimeoutException e) {

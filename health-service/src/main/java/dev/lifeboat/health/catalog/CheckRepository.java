@@ -84,13 +84,15 @@ public class CheckRepository {
         .map(this::first);
   }
 
-  /** Newest first. */
-  public Uni<List<CheckReport>> list(Optional<String> database, int limit) {
+  /** Newest first; of one database and of one correlation id when given. */
+  public Uni<List<CheckReport>> list(
+      Optional<String> database, Optional<String> correlationId, int limit) {
     return pool.preparedQuery(
             """
             SELECT * FROM health.checks WHERE ($1::text IS NULL OR database = $1)
-             ORDER BY started_at DESC, check_id DESC LIMIT $2""")
-        .execute(Tuple.of(database.orElse(null), limit))
+               AND ($2::text IS NULL OR correlation_id = $2)
+             ORDER BY started_at DESC, check_id DESC LIMIT $3""")
+        .execute(Tuple.of(database.orElse(null), correlationId.orElse(null), limit))
         .map(this::all);
   }
 
