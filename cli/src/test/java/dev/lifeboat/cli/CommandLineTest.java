@@ -235,7 +235,9 @@ class CommandLineTest {
   @Test
   void everyCommandPrintsItsUsageForHelp() {
     for (String command :
-        List.of("backup", "backups", "restore", "check", "verify", "status", "events")) {
+        List.of(
+            "backup", "backups", "pin", "unpin", "delete", "restore", "check", "monitor", "verify",
+            "status", "events")) {
       for (String flag : List.of("--help", "-h")) {
         var help = cli().run(command, flag);
         assertEquals(0, help.exitCode(), command + " " + flag + ": " + help.err());
