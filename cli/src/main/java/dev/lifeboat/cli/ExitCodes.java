@@ -35,7 +35,9 @@ public final class ExitCodes {
   /** A service failed unexpectedly (HTTP 500 or an answer the CLI does not understand). */
   public static final int SERVICE_ERROR = 7;
 
-  /** The user did not confirm a restore; the plan was cancelled and nothing happened. */
+  /**
+   * The user did not confirm a restore (the plan was cancelled) or a deletion; nothing happened.
+   */
   public static final int ABORTED = 8;
 
   /** {@code guard}: the migration's command failed; migration.failed was reported. */

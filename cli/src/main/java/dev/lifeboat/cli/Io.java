@@ -27,35 +27,55 @@ public record Io(
   @FunctionalInterface
   public interface Prompt {
     String ask(String question);
+
+    /**
+     * Whether someone can answer: stdin is a terminal. Commands that must not read a confirmation
+     * from a pipe (e.g. {@code delete}) ask only then, and otherwise want {@code --yes}.
+     */
+    default boolean interactive() {
+      return true;
+    }
   }
 
   /** The process's own streams and environment. */
   public static Io system() {
     BufferedReader stdin =
         new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
+    boolean stdinIsTerminal = isTerminal("lifeboat.stdin.tty");
+    Prompt prompt =
+        new Prompt() {
+          @Override
+          public String ask(String question) {
+            System.err.print(question);
+            System.err.flush();
+            try {
+              return stdin.readLine();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+
+          @Override
+          public boolean interactive() {
+            return stdinIsTerminal;
+          }
+        };
     return new Io(
         System.out,
         System.err,
-        question -> {
-          System.err.print(question);
-          System.err.flush();
-          try {
-            return stdin.readLine();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        },
-        stderrIsTerminal(),
+        prompt,
+        isTerminal("lifeboat.stderr.tty"),
         System.getenv(),
         Clock.systemUTC());
   }
 
   /**
-   * Java cannot ask whether stderr alone is a terminal; bin/lifeboat can ({@code [ -t 2 ]}) and
-   * says so in {@code lifeboat.stderr.tty}. Without it, a console means an interactive session.
+   * Java cannot ask whether stdin or stderr alone is a terminal; bin/lifeboat can ({@code [ -t 0
+   * ]}, {@code [ -t 2 ]}) and says so in {@code lifeboat.stdin.tty} and {@code
+   * lifeboat.stderr.tty}. Without it, a console means an interactive session.
    */
-  private static boolean stderrIsTerminal() {
-    String told = System.getProperty("lifeboat.stderr.tty");
+  private static boolean isTerminal(String property) {
+    String told = System.getProperty(property);
     if (told != null) {
       return Boolean.parseBoolean(told);
     }

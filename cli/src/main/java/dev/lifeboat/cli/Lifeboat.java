@@ -7,8 +7,12 @@ import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.Service;
 import dev.lifeboat.cli.backup.BackupCommand;
 import dev.lifeboat.cli.backup.BackupsCommand;
+import dev.lifeboat.cli.backup.DeleteCommand;
+import dev.lifeboat.cli.backup.PinCommand;
+import dev.lifeboat.cli.backup.UnpinCommand;
 import dev.lifeboat.cli.events.EventsCommand;
 import dev.lifeboat.cli.health.CheckCommand;
+import dev.lifeboat.cli.health.MonitorCommand;
 import dev.lifeboat.cli.health.VerifyCommand;
 import dev.lifeboat.cli.migration.GuardCommand;
 import dev.lifeboat.cli.migration.MigrationCommand;
@@ -63,7 +67,7 @@ import picocli.CommandLine.ScopeType;
       "     a pinned backup",
       "  6  a service is unreachable or unavailable (502/503/504, timeout)",
       "  7  unexpected error (HTTP 500, an answer the CLI cannot read)",
-      "  8  the restore was not confirmed; nothing changed",
+      "  8  a restore or delete was not confirmed; nothing changed",
       "  9  guard: the migration command failed",
       " 10  guard: after the migration, the check is DEGRADED or UNHEALTHY",
       "",
@@ -145,8 +149,12 @@ public final class Lifeboat implements Callable<Integer> {
     CommandLine cli = new CommandLine(root);
     cli.addSubcommand("backup", new BackupCommand(root));
     cli.addSubcommand("backups", new BackupsCommand(root));
+    cli.addSubcommand("pin", new PinCommand(root));
+    cli.addSubcommand("unpin", new UnpinCommand(root));
+    cli.addSubcommand("delete", new DeleteCommand(root));
     cli.addSubcommand("restore", new RestoreCommand(root));
     cli.addSubcommand("check", new CheckCommand(root));
+    cli.addSubcommand("monitor", new MonitorCommand(root));
     cli.addSubcommand("verify", new VerifyCommand(root));
     cli.addSubcommand("status", new StatusCommand(root));
     cli.addSubcommand("events", new EventsCommand(root));

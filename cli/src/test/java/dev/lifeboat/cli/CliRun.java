@@ -24,6 +24,7 @@ public final class CliRun {
   private Function<String, String> answers = question -> null;
   private Clock clock = Clock.systemUTC();
   private boolean terminal;
+  private boolean interactive = true;
 
   public CliRun env(String name, String value) {
     env.put(name, value);
@@ -42,6 +43,12 @@ public final class CliRun {
     return this;
   }
 
+  /** Whether stdin is to look like a terminal (the default) or a pipe that cannot confirm. */
+  public CliRun interactive(boolean interactive) {
+    this.interactive = interactive;
+    return this;
+  }
+
   public CliRun clock(Clock clock) {
     this.clock = clock;
     return this;
@@ -56,12 +63,20 @@ public final class CliRun {
         new Io(
             new PrintStream(out, true, StandardCharsets.UTF_8),
             errStream,
-            question -> {
-              questions.add(question);
-              errStream.print(question);
-              String answer = answers.apply(question);
-              errStream.println(answer == null ? "<end of input>" : answer);
-              return answer;
+            new Io.Prompt() {
+              @Override
+              public String ask(String question) {
+                questions.add(question);
+                errStream.print(question);
+                String answer = answers.apply(question);
+                errStream.println(answer == null ? "<end of input>" : answer);
+                return answer;
+              }
+
+              @Override
+              public boolean interactive() {
+                return interactive;
+              }
             },
             terminal,
             Map.copyOf(env),

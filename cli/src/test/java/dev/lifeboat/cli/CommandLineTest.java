@@ -243,8 +243,12 @@ class CommandLineTest {
         List.of(
             "backup",
             "backups",
+            "pin",
+            "unpin",
+            "delete",
             "restore",
             "check",
+            "monitor",
             "verify",
             "status",
             "events",

@@ -98,6 +98,16 @@ public final class ApiClient {
     return send(service, "POST", path, body, extraHeaders, requestTimeout);
   }
 
+  /** A PUT without a body (e.g. setting a pin). */
+  public ApiResponse put(Service service, String path) {
+    return send(service, "PUT", path, null, Map.of(), requestTimeout);
+  }
+
+  /** A DELETE; a 204 answer has a missing node as its body. */
+  public ApiResponse delete(Service service, String path) {
+    return send(service, "DELETE", path, null, Map.of(), requestTimeout);
+  }
+
   /** A POST whose answer comes when the work is done: it may take {@code slowRequestTimeout}. */
   public ApiResponse postSlow(Service service, String path, Object body) {
     return send(service, "POST", path, body, Map.of(), slowRequestTimeout);

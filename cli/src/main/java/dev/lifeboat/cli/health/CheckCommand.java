@@ -58,7 +58,24 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ApiClient api = root.api();
+    JsonNode report = run(root.api(), database, baseline, pollMillis);
+    if (root.json()) {
+      root.printJson(report);
+    } else {
+      print(root.io().out(), report);
+    }
+    String status = report.path("status").asText();
+    if ("UNHEALTHY".equals(status) || ("DEGRADED".equals(status) && failOnDegraded)) {
+      return ExitCodes.FAILED;
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Runs a check of {@code database} (POST /api/v1/checks) and returns its report once it has a
+   * verdict (HEALTHY, DEGRADED or UNHEALTHY).
+   */
+  static JsonNode run(ApiClient api, String database, String baseline, long pollMillis) {
     ObjectNode request = ApiClient.JSON.createObjectNode().put("database", database);
     if (baseline != null) {
       request.put("baselineBackupId", baseline);
@@ -76,16 +93,7 @@ public final class CheckCommand implements Callable<Integer> {
       Lifeboat.pause(Duration.ofMillis(Math.max(50, pollMillis)));
       report = api.get(Service.HEALTH, "/api/v1/checks/" + Query.encode(checkId));
     }
-    if (root.json()) {
-      root.printJson(report);
-    } else {
-      print(root.io().out(), report);
-    }
-    String status = report.path("status").asText();
-    if ("UNHEALTHY".equals(status) || ("DEGRADED".equals(status) && failOnDegraded)) {
-      return ExitCodes.FAILED;
-    }
-    return ExitCodes.OK;
+    return report;
   }
 
   public static void print(PrintStream out, JsonNode report) {
