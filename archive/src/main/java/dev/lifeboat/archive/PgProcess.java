@@ -75,6 +75,8 @@ public final class PgProcess implements AutoCloseable {
     target.password().ifPresent(p -> env.put("PGPASSWORD", p));
     env.put("PGAPPNAME", "lifeboat");
     env.put("PGCONNECT_TIMEOUT", "10");
+    // TLS as the target's URL says (sslmode, sslrootcert, ...): libpq reads it from here.
+    env.putAll(target.tls().libpqEnvironment());
     // Messages in English whatever the machine's locale: they end up in events for humans.
     env.put("LC_MESSAGES", "C");
     String name = program.getFileName().toString();

@@ -1,9 +1,11 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.testsupport.KafkaEndpoint;
+import dev.lifeboat.testsupport.LocalPostgres;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.S3Endpoint;
 import dev.lifeboat.testsupport.ServiceProcess;
+import dev.lifeboat.testsupport.TestCertificates;
 import dev.lifeboat.testsupport.TestServers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +31,17 @@ final class RunningServices implements AutoCloseable {
   final PostgresEndpoint pg = TestServers.postgres();
   final KafkaEndpoint kafka = TestServers.kafka();
   final S3Endpoint s3 = TestServers.s3();
+
+  /**
+   * A server that accepts TLS only, its certificate signed by the tests' own CA, as a managed
+   * PostgreSQL is: target {@link #SECURE} trusts that CA (verify-full), {@link #WRONG_CA} another.
+   */
+  static final String SECURE = "secure";
+
+  static final String WRONG_CA = "wrongca";
+  final LocalPostgres tlsServer;
+  final TestCertificates certificates;
+  private final Path otherCa;
   private final List<String> targets;
   private final Map<String, ServiceProcess> running = new HashMap<>();
   private final List<ServiceProcess> order = new ArrayList<>();
@@ -61,6 +74,12 @@ final class RunningServices implements AutoCloseable {
     s3.createBucket(BUCKET);
     pg.createDatabase(CONTROL);
     targets.forEach(pg::createDatabase);
+    Path tls = TestServers.baseDir().resolve("tls");
+    certificates = TestCertificates.make(tls.resolve("ca-" + System.nanoTime()));
+    otherCa = TestCertificates.make(tls.resolve("other-ca-" + System.nanoTime())).caCert();
+    tlsServer =
+        LocalPostgres.startTlsOnly(tls, certificates.serverCert(), certificates.serverKey());
+    tlsServer.endpoint().createDatabase(SECURE);
   }
 
   static Path jar(String service) {
@@ -211,6 +230,15 @@ final class RunningServices implements AutoCloseable {
     properties.put("lifeboat.databases." + GHOST + ".url", pg.url(GHOST + "_missing"));
     properties.put("lifeboat.databases." + GHOST + ".username", pg.username());
     properties.put("lifeboat.databases." + GHOST + ".password", pg.password());
+    PostgresEndpoint secure = tlsServer.endpoint();
+    for (var tlsTarget : Map.of(SECURE, certificates.caCert(), WRONG_CA, otherCa).entrySet()) {
+      String name = tlsTarget.getKey();
+      properties.put(
+          "lifeboat.databases." + name + ".url",
+          secure.url(SECURE) + "?sslmode=verify-full&sslrootcert=" + tlsTarget.getValue());
+      properties.put("lifeboat.databases." + name + ".username", secure.username());
+      properties.put("lifeboat.databases." + name + ".password", secure.password());
+    }
     // Small backups still report progress.
     properties.put("lifeboat.backup.progress-bytes", "65536");
     return properties;
@@ -241,5 +269,6 @@ final class RunningServices implements AutoCloseable {
     }
     order.clear();
     running.clear();
+    tlsServer.close();
   }
 }

@@ -39,7 +39,7 @@ public final class LocalPostgres implements AutoCloseable {
     Path runDir = root ? serviceUserReachable(baseDir) : baseDir;
     stopStale(binDir, runDir, root);
     Path dir = runDir.resolve("postgres-" + System.currentTimeMillis());
-    return start(binDir, root, dir, dir.resolve("data"), List.of());
+    return start(binDir, root, dir, dir.resolve("data"), List.of(), data -> {}, List.of());
   }
 
   /**
@@ -63,11 +63,58 @@ public final class LocalPostgres implements AutoCloseable {
         root,
         dir,
         dataDir,
-        List.of("--waldir=" + dir.resolve("wal").toAbsolutePath()));
+        List.of("--waldir=" + dir.resolve("wal").toAbsolutePath()),
+        data -> {},
+        List.of());
+  }
+
+  /**
+   * A further cluster that accepts TLS connections only ({@code hostssl}; a plain connection is
+   * rejected), with the given server certificate and key (PEM), as managed PostgreSQL services do.
+   * The caller closes it.
+   */
+  public static LocalPostgres startTlsOnly(Path baseDir, Path serverCert, Path serverKey) {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    Path dir =
+        (root ? serviceUserReachable(baseDir) : baseDir)
+            .resolve("postgres-tls-" + System.currentTimeMillis());
+    return start(
+        PostgresBinaries.binDir(),
+        root,
+        dir,
+        dir.resolve("data"),
+        List.of(),
+        data -> {
+          try {
+            Path cert = data.resolve("server.crt");
+            Path key = data.resolve("server.key");
+            Files.copy(serverCert, cert);
+            Files.copy(serverKey, key);
+            Files.setPosixFilePermissions(
+                key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(
+                data.resolve("pg_hba.conf"),
+                "hostssl all all 127.0.0.1/32 scram-sha-256\n"
+                    + "hostnossl all all 0.0.0.0/0 reject\n");
+            if (root) {
+              chown(cert);
+              chown(key);
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        List.of("-c ssl=on"));
   }
 
   private static LocalPostgres start(
-      Path binDir, boolean root, Path dir, Path dataDir, List<String> initdbOptions) {
+      Path binDir,
+      boolean root,
+      Path dir,
+      Path dataDir,
+      List<String> initdbOptions,
+      java.util.function.Consumer<Path> beforeStart,
+      List<String> serverOptions) {
     String password = UUID.randomUUID().toString();
     int port = Ports.free();
     try {
@@ -95,17 +142,20 @@ public final class LocalPostgres implements AutoCloseable {
       initdb.addAll(initdbOptions);
       run(root, binDir, dir, initdb);
       Files.delete(pwFile);
-      String options =
-          String.join(
-              " ",
-              "-p " + port,
-              "-c listen_addresses=127.0.0.1",
-              "-c unix_socket_directories=''",
-              "-c max_connections=200",
-              // A throwaway cluster: durability settings only cost test time.
-              "-c fsync=off",
-              "-c synchronous_commit=off",
-              "-c full_page_writes=off");
+      beforeStart.accept(dataDir);
+      List<String> all =
+          new ArrayList<>(
+              List.of(
+                  "-p " + port,
+                  "-c listen_addresses=127.0.0.1",
+                  "-c unix_socket_directories=''",
+                  "-c max_connections=200",
+                  // A throwaway cluster: durability settings only cost test time.
+                  "-c fsync=off",
+                  "-c synchronous_commit=off",
+                  "-c full_page_writes=off"));
+      all.addAll(serverOptions);
+      String options = String.join(" ", all);
       run(
           root,
           binDir,

@@ -1,16 +1,15 @@
 package dev.lifeboat.archive.restore;
 
+import dev.lifeboat.archive.TargetJdbc;
 import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.failpoints.Failpoints;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * The server of a target database, reached through its maintenance database: creates, drops and
@@ -24,25 +23,11 @@ public final class TargetServer implements AutoCloseable {
   }
 
   public static TargetServer connect(TargetDatabase target) throws SQLException {
-    return new TargetServer(
-        DriverManager.getConnection(url(target, "postgres"), properties(target)));
+    return new TargetServer(TargetJdbc.connect(target, "postgres", "lifeboat"));
   }
 
   public static Connection connect(TargetDatabase target, String database) throws SQLException {
-    return DriverManager.getConnection(url(target, database), properties(target));
-  }
-
-  private static String url(TargetDatabase target, String database) {
-    return "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + database;
-  }
-
-  private static Properties properties(TargetDatabase target) {
-    Properties props = new Properties();
-    props.setProperty("user", target.username());
-    target.password().ifPresent(p -> props.setProperty("password", p));
-    props.setProperty("ApplicationName", "lifeboat");
-    props.setProperty("connectTimeout", "10");
-    return props;
+    return TargetJdbc.connect(target, database, "lifeboat");
   }
 
   public boolean exists(String database) throws SQLException {

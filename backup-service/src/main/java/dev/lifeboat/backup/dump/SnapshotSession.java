@@ -2,16 +2,15 @@ package dev.lifeboat.backup.dump;
 
 import dev.lifeboat.archive.DumpedTables;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.TargetJdbc;
 import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * A read-only REPEATABLE READ transaction on the target whose snapshot pg_dump shares ({@code
@@ -33,15 +32,7 @@ final class SnapshotSession implements AutoCloseable {
   }
 
   static SnapshotSession open(TargetDatabase target) throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", target.username());
-    target.password().ifPresent(p -> props.setProperty("password", p));
-    props.setProperty("ApplicationName", "lifeboat-backup");
-    props.setProperty("connectTimeout", "10");
-    Connection connection =
-        DriverManager.getConnection(
-            "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + target.database(),
-            props);
+    Connection connection = TargetJdbc.connect(target, "lifeboat-backup");
     try {
       connection.setAutoCommit(false);
       connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);

@@ -108,6 +108,7 @@ public class TargetDatabases {
         password(name, target),
         target.schedule().filter(s -> !s.isBlank()),
         target.retention().keepLast(),
-        target.retention().maxAge());
+        target.retention().maxAge(),
+        parts.tls());
   }
 }

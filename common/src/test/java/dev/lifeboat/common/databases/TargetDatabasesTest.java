@@ -146,6 +146,53 @@ class TargetDatabasesTest {
   }
 
   @Test
+  void libpqsTlsParametersReachEveryClient() {
+    TargetDatabase target =
+        load(Map.of(
+                "lifeboat.databases.app.url",
+                "postgresql://db.example.com:5432/app?sslmode=verify-full"
+                    + "&sslrootcert=%2Fetc%2Flifeboat%2Fca.pem",
+                "lifeboat.databases.app.username",
+                "u"))
+            .get("app");
+    assertEquals("app", target.database());
+    assertEquals(
+        Map.of("PGSSLMODE", "verify-full", "PGSSLROOTCERT", "/etc/lifeboat/ca.pem"),
+        target.tls().libpqEnvironment());
+    assertEquals(
+        Map.of("sslmode", "verify-full", "sslrootcert", "/etc/lifeboat/ca.pem"),
+        target.tls().jdbcProperties());
+    assertTrue(target.tls().verifiesHost());
+    assertEquals(
+        "postgresql://db.example.com:5432/app?sslmode=verify-full&sslrootcert=/etc/lifeboat/ca.pem",
+        target.url());
+    var options = TargetConnectOptions.of(target, "app");
+    assertEquals(io.vertx.pgclient.SslMode.VERIFY_FULL, options.getSslMode());
+    assertEquals("HTTPS", options.getHostnameVerificationAlgorithm());
+    assertFalse(options.isTrustAll());
+
+    TargetDatabase plain =
+        load(Map.of(
+                "lifeboat.databases.app.url",
+                "postgresql://localhost/app",
+                "lifeboat.databases.app.username",
+                "u"))
+            .get("app");
+    assertEquals(Map.of(), plain.tls().libpqEnvironment());
+    assertEquals(
+        io.vertx.pgclient.SslMode.DISABLE, TargetConnectOptions.of(plain, "app").getSslMode());
+    TargetDatabase required =
+        load(Map.of(
+                "lifeboat.databases.app.url",
+                "postgresql://localhost/app?sslmode=REQUIRE",
+                "lifeboat.databases.app.username",
+                "u"))
+            .get("app");
+    assertEquals(Map.of("PGSSLMODE", "require"), required.tls().libpqEnvironment());
+    assertTrue(TargetConnectOptions.of(required, "app").isTrustAll());
+  }
+
+  @Test
   void refusesUrlsThatAreNotPlainPostgresqlUrls() {
     for (String url :
         new String[] {
@@ -154,7 +201,13 @@ class TargetDatabasesTest {
           "postgresql://user:hunter2@localhost/app",
           "postgresql://localhost/",
           "postgresql://localhost/a/b",
-          "postgresql://localhost/app?sslmode=disable",
+          "postgresql://localhost/app?sslmode=sometimes",
+          "postgresql://localhost/app?application_name=x",
+          "postgresql://localhost/app?sslmode=require&sslmode=disable",
+          "postgresql://localhost/app?sslmode=verify-full",
+          "postgresql://localhost/app?sslmode=require&sslcert=/c.pem",
+          "postgresql://localhost/app?sslmode=",
+          "postgresql://localhost/app#x",
           "not a url"
         }) {
       var e =

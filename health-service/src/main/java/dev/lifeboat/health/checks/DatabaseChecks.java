@@ -4,6 +4,7 @@ import dev.lifeboat.archive.CustomFormatScanner.TableName;
 import dev.lifeboat.archive.DumpedTables;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.common.databases.Quoting;
+import dev.lifeboat.common.databases.TargetConnectOptions;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.health.HealthConfig;
 import io.vertx.mutiny.core.Vertx;
@@ -118,13 +119,7 @@ public class DatabaseChecks {
 
   private PgConnectOptions options(TargetDatabase target, String database) {
     PgConnectOptions options =
-        new PgConnectOptions()
-            .setHost(target.host())
-            .setPort(target.port())
-            .setDatabase(database)
-            .setUser(target.username())
-            .setCachePreparedStatements(false);
-    target.password().ifPresent(options::setPassword);
+        TargetConnectOptions.of(target, database).setCachePreparedStatements(false);
     options.setConnectTimeout((int) config.connectTimeout().toMillis());
     // Sent with the startup packet: every statement of the session is bound by them.
     options.addProperty("application_name", "lifeboat-health");

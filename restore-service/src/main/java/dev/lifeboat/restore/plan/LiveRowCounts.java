@@ -1,32 +1,23 @@
 package dev.lifeboat.restore.plan;
 
 import dev.lifeboat.archive.DumpedTables;
+import dev.lifeboat.archive.TargetJdbc;
 import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 
 /** Exact row counts of the target as it is now, read-only, for the data-loss warning. */
 @ApplicationScoped
 public class LiveRowCounts {
   /** Rows per table. */
   public Map<TableName, Long> count(TargetDatabase target) throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", target.username());
-    target.password().ifPresent(p -> props.setProperty("password", p));
-    props.setProperty("ApplicationName", "lifeboat-restore-plan");
-    props.setProperty("connectTimeout", "10");
-    try (Connection c =
-        DriverManager.getConnection(
-            "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + target.database(),
-            props)) {
+    try (Connection c = TargetJdbc.connect(target, "lifeboat-restore-plan")) {
       c.setReadOnly(true);
       c.setAutoCommit(false);
       Map<TableName, Long> rows = new LinkedHashMap<>();
