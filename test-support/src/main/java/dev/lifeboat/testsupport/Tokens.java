@@ -14,6 +14,10 @@ import java.util.Set;
  */
 public final class Tokens {
   public static final String ISSUER = "https://lifeboat.dev/local";
+
+  /** The audience services expect by default ({@code mp.jwt.verify.audiences}). */
+  public static final String AUDIENCE = "lifeboat";
+
   private static final String PRIVATE_KEY = "dev/lifeboat/testsupport/jwt/privateKey.pem";
 
   private Tokens() {}
@@ -28,8 +32,19 @@ public final class Tokens {
     return sign(subject, Set.of(roles), Instant.now().minus(Duration.ofMinutes(1)));
   }
 
+  /** A token for another audience than Lifeboat's (another service of the same issuer). */
+  public static String forAudience(String audience, String subject, String... roles) {
+    return sign(subject, Set.of(roles), Instant.now().plus(Duration.ofHours(1)), audience);
+  }
+
   private static String sign(String subject, Set<String> roles, Instant expiresAt) {
+    return sign(subject, roles, expiresAt, AUDIENCE);
+  }
+
+  private static String sign(
+      String subject, Set<String> roles, Instant expiresAt, String audience) {
     return Jwt.issuer(ISSUER)
+        .audience(audience)
         .subject(subject)
         .upn(subject)
         .groups(roles)

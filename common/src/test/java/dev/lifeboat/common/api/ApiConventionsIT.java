@@ -65,6 +65,27 @@ class ApiConventionsIT {
         .statusCode(401)
         .contentType(PROBLEM);
 
+    // Signed by the right key for the right issuer, but for another service: refused.
+    given()
+        .header("Authorization", "Bearer " + Tokens.forAudience("grafana", "tester", Roles.ADMIN))
+        .get("/test/probe")
+        .then()
+        .statusCode(401)
+        .contentType(PROBLEM);
+    String noAudience =
+        Jwt.issuer(Tokens.ISSUER)
+            .upn("tester")
+            .groups(Set.of(Roles.ADMIN))
+            .sign(
+                io.smallrye.jwt.util.KeyUtils.readPrivateKey(
+                    "dev/lifeboat/testsupport/jwt/privateKey.pem"));
+    given()
+        .header("Authorization", "Bearer " + noAudience)
+        .get("/test/probe")
+        .then()
+        .statusCode(401)
+        .contentType(PROBLEM);
+
     var generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     String forged =
