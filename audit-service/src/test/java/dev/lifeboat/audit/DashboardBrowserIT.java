@@ -55,6 +55,18 @@ class DashboardBrowserIT {
     samples.publish(before);
     before.forEach(e -> db.awaitStored(e.id()));
 
+    // The page works under its Content-Security-Policy (no inline code, nothing from elsewhere):
+    // the browser below enforces it.
+    io.restassured.RestAssured.given()
+        .get(page)
+        .then()
+        .statusCode(200)
+        .header(
+            "Content-Security-Policy",
+            org.hamcrest.Matchers.containsString("script-src 'self'; style-src 'self'"))
+        .header(
+            "Content-Security-Policy",
+            org.hamcrest.Matchers.containsString("frame-ancestors 'none'"));
     try (HeadlessChromium browser = new HeadlessChromium()) {
       browser.open(page + "#token=" + Tokens.forRoles("vera", Roles.VIEWER));
       try {

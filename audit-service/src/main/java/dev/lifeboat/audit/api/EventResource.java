@@ -121,7 +121,7 @@ public class EventResource {
           "Each SSE event's id is the auditseq and its data the same JSON as in GET /api/v1/events."
               + " Reconnect with the Last-Event-ID header (browsers do it themselves) to get every"
               + " event after it, without gaps or repeats, then the live ones. EventSource cannot"
-              + " send headers: it may pass the token as ?access_token= instead.")
+              + " send headers: it passes ?ticket= from POST /api/v1/events/stream-tickets instead.")
   public Multi<OutboundSseEvent> stream(
       @Context Sse sse,
       @HeaderParam("Last-Event-ID") @Pattern(regexp = CURSOR) String lastEventId,
