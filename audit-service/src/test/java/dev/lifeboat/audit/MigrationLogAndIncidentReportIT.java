@@ -158,7 +158,13 @@ class MigrationLogAndIncidentReportIT {
         EventType.RESTORE_PLANNED,
         restoreId,
         "/lifeboat/restore-service",
-        new RestoreEvents.Planned(restoreId, backupId, database, RestoreEvents.Mode.SWAP),
+        new RestoreEvents.Planned(
+            restoreId,
+            backupId,
+            database,
+            RestoreEvents.Mode.SWAP,
+            "half the orders gone after the migration",
+            "INC-4711"),
         120);
     CloudEvent<RestoreEvents.Confirmed> confirmed =
         add(
@@ -318,6 +324,7 @@ class MigrationLogAndIncidentReportIT {
         List.of(
             "# Incident Report: Restore of `" + database + "` from backup `" + backupId + "`",
             "Severity: [Critical/High/Medium/Low]",
+            "Ticket: INC-4711\nReason: half the orders gone after the migration\n",
             "## Summary",
             "confirmed by alice",
             "## Impact",

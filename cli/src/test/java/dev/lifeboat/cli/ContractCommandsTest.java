@@ -410,4 +410,26 @@ class ContractCommandsTest {
                     + " payments_order_id_fkey no longer holds; the tables are as they were\n"),
         result.err());
   }
+
+  @Test
+  void aRestoreCarriesItsReasonAndTicket() {
+    cli()
+        .run(
+            "restore",
+            "bk_20260102T143022Z_1a2b3c4d",
+            "--database",
+            "app",
+            "--reason",
+            "orders lost",
+            "--ticket",
+            "INC-4711",
+            "--plan-only");
+    var sent =
+        stub.requests().stream()
+            .filter(r -> r.method().equals("POST") && r.uri().startsWith("/api/v1/restores"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(sent.body().contains("\"reason\":\"orders lost\""), sent.body());
+    assertTrue(sent.body().contains("\"ticket\":\"INC-4711\""), sent.body());
+  }
 }

@@ -206,8 +206,11 @@ class RestorePlanIT {
     var planned =
         plan("{\"backupId\":\""
                 + backup.backupId()
-                + "\",\"database\":\"shop\",\"mode\":\"NEW_DATABASE\",\"newDatabase\":\"shop_copy\"}")
+                + "\",\"database\":\"shop\",\"mode\":\"NEW_DATABASE\",\"newDatabase\":\"shop_copy\","
+                + "\"reason\":\"orders lost in 042_purge\",\"ticket\":\"INC-4711\"}")
             .statusCode(201)
+            .body("reason", equalTo("orders lost in 042_purge"))
+            .body("ticket", equalTo("INC-4711"))
             .extract();
     String restoreId = planned.path("restoreId");
     String code = planned.path("confirmationCode");
@@ -241,10 +244,20 @@ class RestorePlanIT {
       assertEquals("NEW_DATABASE", command.path("data").path("mode").asText());
       assertEquals("shop_copy", command.path("data").path("newDatabase").asText());
       assertEquals("rita", command.path("data").path("confirmedBy").asText());
+      assertEquals("INC-4711", command.path("data").path("ticket").asText());
+      assertEquals("orders lost in 042_purge", command.path("data").path("reason").asText());
       assertEquals(1, commands.matching(r -> r.value().contains(restoreId)).size(), "one command");
     }
+    JsonNode plannedEvent = event(restoreId, "dev.lifeboat.restore.planned");
+    assertEquals("INC-4711", plannedEvent.path("data").path("ticket").asText());
+    assertEquals("orders lost in 042_purge", plannedEvent.path("data").path("reason").asText());
     event(restoreId, "dev.lifeboat.restore.confirmed");
     event(restoreId, "dev.lifeboat.restore.completed");
+    given()
+        .header("Authorization", bearer(Roles.VIEWER))
+        .get("/api/v1/restores/" + restoreId)
+        .then()
+        .body("ticket", equalTo("INC-4711"));
   }
 
   private ValidatableResponse confirm(String restoreId, String code) {

@@ -66,7 +66,17 @@ public final class IncidentReport {
         .append(restoreId)
         .append("` (correlation id `")
         .append(facts.correlationId())
-        .append("`)\n\n");
+        .append("`)\n");
+    // Why, and the ticket it belongs to, as the restore's requester gave them.
+    String reason = describing.text("reason");
+    String ticket = describing.text("ticket");
+    if (ticket != null) {
+      md.append("Ticket: ").append(ticket).append('\n');
+    }
+    if (reason != null) {
+      md.append("Reason: ").append(reason).append('\n');
+    }
+    md.append('\n');
 
     md.append("## Summary\n");
     md.append("Database `")

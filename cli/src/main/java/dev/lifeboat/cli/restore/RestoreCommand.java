@@ -86,6 +86,18 @@ public final class RestoreCommand implements Callable<Integer> {
               + " TABLES, no otherwise)")
   Boolean safetyBackup;
 
+  @Option(
+      names = "--reason",
+      paramLabel = "TEXT",
+      description = "why: kept with the restore, in its events and the incident report")
+  String reason;
+
+  @Option(
+      names = "--ticket",
+      paramLabel = "ID",
+      description = "the incident or change ticket (e.g. INC-4711), kept as --reason is")
+  String ticket;
+
   @Option(names = "--dry-run", description = "show the plan only; nothing is stored")
   boolean dryRun;
 
@@ -196,6 +208,12 @@ public final class RestoreCommand implements Callable<Integer> {
     }
     if (safetyBackup != null) {
       request.put("safetyBackup", safetyBackup);
+    }
+    if (reason != null) {
+      request.put("reason", reason);
+    }
+    if (ticket != null) {
+      request.put("ticket", ticket);
     }
     JsonNode plan =
         api.postSlow(Service.RESTORE, "/api/v1/restores" + (dryRun ? "?dryRun=true" : ""), request)

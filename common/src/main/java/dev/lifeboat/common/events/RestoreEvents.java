@@ -1,5 +1,6 @@
 package dev.lifeboat.common.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lifeboat.common.databases.DatabaseName;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
@@ -19,13 +20,26 @@ public final class RestoreEvents {
     TABLES
   }
 
-  /** {@code dev.lifeboat.restore.planned}: a plan awaits its confirmation code. */
+  /**
+   * {@code dev.lifeboat.restore.planned}: a plan awaits its confirmation code.
+   *
+   * @param reason why, as the requester said (optional)
+   * @param ticket the incident or change ticket it belongs to (optional)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Planned(
       @NotBlank String restoreId,
       @NotBlank String backupId,
       @DatabaseName String database,
-      Mode mode)
-      implements EventData {}
+      Mode mode,
+      @Size(max = TextLimits.TEXT) String reason,
+      @Size(max = TextLimits.ID) String ticket)
+      implements EventData {
+
+    public Planned(String restoreId, String backupId, String database, Mode mode) {
+      this(restoreId, backupId, database, mode, null, null);
+    }
+  }
 
   /**
    * {@code dev.lifeboat.restore.confirmed}: the command, on {@code lifeboat.restore.commands}, to
@@ -39,10 +53,34 @@ public final class RestoreEvents {
       @Size(max = 10_000) List<@NotBlank @Size(max = 130) String> tables,
       @Size(max = 63) String newDatabase,
       boolean safetyBackup,
-      @Size(max = TextLimits.TEXT) String confirmedBy)
+      @Size(max = TextLimits.TEXT) String confirmedBy,
+      @Size(max = TextLimits.TEXT) String reason,
+      @Size(max = TextLimits.ID) String ticket)
       implements EventData {
     public Confirmed {
       tables = tables == null ? List.of() : List.copyOf(tables);
+    }
+
+    public Confirmed(
+        String restoreId,
+        String backupId,
+        String database,
+        Mode mode,
+        List<String> tables,
+        String newDatabase,
+        boolean safetyBackup,
+        String confirmedBy) {
+      this(
+          restoreId,
+          backupId,
+          database,
+          mode,
+          tables,
+          newDatabase,
+          safetyBackup,
+          confirmedBy,
+          null,
+          null);
     }
   }
 

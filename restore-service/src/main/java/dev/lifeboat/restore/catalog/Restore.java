@@ -20,6 +20,8 @@ public record Restore(
     String correlationId,
     String plannedBy,
     Instant plannedAt,
+    String reason,
+    String ticket,
     String confirmedBy,
     Instant confirmedAt,
     Instant finishedAt,

@@ -54,8 +54,9 @@ public class RestoreRepository {
     return tx.preparedQuery(
             """
             INSERT INTO restore.restores (restore_id, database, backup_id, mode, tables, new_database, safety_backup,
-                                          status, code_hash, expires_at, correlation_id, planned_by, planned_at, plan)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""")
+                                          status, code_hash, expires_at, correlation_id, planned_by, planned_at, plan,
+                                          reason, ticket)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""")
         .execute(
             Tuple.from(
                 Arrays.asList(
@@ -72,7 +73,9 @@ public class RestoreRepository {
                     r.correlationId(),
                     r.plannedBy(),
                     utc(r.plannedAt()),
-                    toJson(r.plan()))));
+                    toJson(r.plan()),
+                    r.reason(),
+                    r.ticket())));
   }
 
   /** Cancels the database's plans whose code expired, so that they no longer block new ones. */
@@ -505,6 +508,8 @@ public class RestoreRepository {
         row.getString("correlation_id"),
         row.getString("planned_by"),
         instant(row, "planned_at"),
+        row.getString("reason"),
+        row.getString("ticket"),
         row.getString("confirmed_by"),
         instant(row, "confirmed_at"),
         instant(row, "finished_at"),

@@ -136,6 +136,8 @@ public class RestoreRequests {
             restoreId,
             caller.getPrincipal().getName(),
             now,
+            request.reason(),
+            request.ticket(),
             null,
             null,
             null,
@@ -148,7 +150,12 @@ public class RestoreRequests {
             EventType.RESTORE_PLANNED,
             restoreId,
             new RestoreEvents.Planned(
-                restoreId, request.backupId(), request.database(), request.modeOrDefault()));
+                restoreId,
+                request.backupId(),
+                request.database(),
+                request.modeOrDefault(),
+                request.reason(),
+                request.ticket()));
     if (!catalog
         .insert(restore, ConfirmationCodes.hash(code), planned)
         .await()
@@ -195,7 +202,9 @@ public class RestoreRequests {
                 restore.tables(),
                 restore.newDatabase(),
                 restore.safetyBackup(),
-                who));
+                who,
+                restore.reason(),
+                restore.ticket()));
     Optional<Restore> confirmed =
         catalog
             .confirm(restoreId, ConfirmationCodes.hash(code), who, now, command, commandsTopic)
