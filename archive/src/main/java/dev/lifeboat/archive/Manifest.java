@@ -69,29 +69,4 @@ public record Manifest(
 
   /** One table's data in the dump. */
   public record Table(String schema, String name, long rows, long bytes) {}
-
-  public Manifest withPinned(boolean value) {
-    return new Manifest(
-        manifestVersion,
-        backupId,
-        database,
-        createdAt,
-        completedAt,
-        serverVersion,
-        format,
-        compression,
-        encryption,
-        encryptionKeyIds,
-        objectKey,
-        sizeBytes,
-        sha256,
-        dumpBytes,
-        tables,
-        migration,
-        reason,
-        labels,
-        requestedBy,
-        correlationId,
-        value);
-  }
 }

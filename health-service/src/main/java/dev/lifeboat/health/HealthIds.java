@@ -5,8 +5,8 @@ import java.time.Clock;
 
 /** Check ids {@code ck_20260102T143022Z_1a2b3c4d} and verification ids {@code vf_...}. */
 public final class HealthIds {
-  public static final String CHECK_REGEX = "ck_[0-9]{8}T[0-9]{6}Z_[0-9a-f]{8}";
-  public static final String VERIFICATION_REGEX = "vf_[0-9]{8}T[0-9]{6}Z_[0-9a-f]{8}";
+  public static final String CHECK_REGEX = "ck" + SortableIds.SUFFIX_REGEX;
+  public static final String VERIFICATION_REGEX = "vf" + SortableIds.SUFFIX_REGEX;
 
   private HealthIds() {}
 

@@ -119,11 +119,6 @@ public class EventTail {
     }
   }
 
-  /** Clients connected now. */
-  public int clients() {
-    return clients.size();
-  }
-
   /**
    * The events after {@code afterSeq} (or, when absent, from now on) that match the query's
    * filters: first the stored ones, from the database, then the live ones as they are stored.

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * bits.
  */
 public final class BackupIds {
-  public static final String REGEX = "bk_[0-9]{8}T[0-9]{6}Z_[0-9a-f]{8}";
+  public static final String REGEX = "bk" + SortableIds.SUFFIX_REGEX;
   private static final Pattern PATTERN = Pattern.compile(REGEX);
 
   private BackupIds() {}

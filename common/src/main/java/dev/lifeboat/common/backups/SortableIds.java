@@ -13,6 +13,9 @@ public final class SortableIds {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** What follows the prefix; a constant, so that validation annotations can use it. */
+  public static final String SUFFIX_REGEX = "_[0-9]{8}T[0-9]{6}Z_[0-9a-f]{8}";
+
   private SortableIds() {}
 
   /** The UTC second and 32 random bits, so that ids made in the same second differ. */
@@ -24,9 +27,5 @@ public final class SortableIds {
         + STAMP.format(clock.instant().truncatedTo(ChronoUnit.SECONDS))
         + "_"
         + HexFormat.of().formatHex(suffix);
-  }
-
-  public static String regex(String prefix) {
-    return prefix + "_[0-9]{8}T[0-9]{6}Z_[0-9a-f]{8}";
   }
 }

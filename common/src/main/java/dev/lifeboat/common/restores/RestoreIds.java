@@ -5,7 +5,7 @@ import java.time.Clock;
 
 /** Restore ids: {@code rs_20260102T143022Z_1a2b3c4d}, sorting by when the restore was planned. */
 public final class RestoreIds {
-  public static final String REGEX = "rs_[0-9]{8}T[0-9]{6}Z_[0-9a-f]{8}";
+  public static final String REGEX = "rs" + SortableIds.SUFFIX_REGEX;
 
   private RestoreIds() {}
 
