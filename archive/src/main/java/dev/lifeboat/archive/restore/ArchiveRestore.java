@@ -1,16 +1,15 @@
 package dev.lifeboat.archive.restore;
 
 import dev.lifeboat.archive.ArchiveReader;
+import dev.lifeboat.archive.ExactRowCounts;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
 import dev.lifeboat.archive.PgProcess;
-import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -171,19 +170,13 @@ public final class ArchiveRestore {
     try (Connection c = TargetServer.connect(target, database);
         Statement s = c.createStatement()) {
       for (Manifest.Table t : tables) {
-        String name = Quoting.identifier(t.schema()) + "." + Quoting.identifier(t.name());
-        long rows;
-        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY " + name)) {
-          rs.next();
-          rows = rs.getLong(1);
-        } catch (SQLException e) {
-          if (!"42P01".equals(e.getSQLState())) {
-            throw e;
-          }
+        var counted = ExactRowCounts.of(s, t.schema(), t.name());
+        if (counted.isEmpty()) {
           differences.add(
               t.schema() + "." + t.name() + ": missing, " + t.rows() + " in the manifest");
           continue;
         }
+        long rows = counted.getAsLong();
         if (rows != t.rows()) {
           differences.add(
               t.schema()

@@ -1,9 +1,9 @@
 package dev.lifeboat.backup.dump;
 
 import dev.lifeboat.archive.DumpedTables;
+import dev.lifeboat.archive.ExactRowCounts;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.TargetJdbc;
-import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -82,13 +82,9 @@ final class SnapshotSession implements AutoCloseable {
     List<Manifest.Table> counted = new ArrayList<>(tables.size());
     try (Statement s = connection.createStatement()) {
       for (Manifest.Table t : tables) {
-        String sql =
-            "SELECT count(*) FROM ONLY "
-                + Quoting.identifier(t.schema())
-                + "."
-                + Quoting.identifier(t.name());
         counted.add(
-            new Manifest.Table(t.schema(), t.name(), Long.parseLong(single(s, sql)), t.bytes()));
+            new Manifest.Table(
+                t.schema(), t.name(), ExactRowCounts.existing(s, t.schema(), t.name()), t.bytes()));
       }
     }
     return counted;

@@ -1,15 +1,17 @@
 package dev.lifeboat.restore.plan;
 
 import dev.lifeboat.archive.DumpedTables;
+import dev.lifeboat.archive.ExactRowCounts;
 import dev.lifeboat.archive.TargetJdbc;
-import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Exact row counts of the target as it is now, read-only, for the data-loss warning. */
@@ -23,19 +25,14 @@ public class LiveRowCounts {
       Map<TableName, Long> rows = new LinkedHashMap<>();
       try (Statement s = c.createStatement()) {
         s.execute("SET LOCAL statement_timeout = '60s'");
-        Map<TableName, String> tables = new LinkedHashMap<>();
+        List<TableName> tables = new ArrayList<>();
         try (ResultSet rs = s.executeQuery(DumpedTables.QUERY)) {
           while (rs.next()) {
-            tables.put(
-                new TableName(rs.getString(1), rs.getString(2)),
-                Quoting.identifier(rs.getString(1)) + "." + Quoting.identifier(rs.getString(2)));
+            tables.add(new TableName(rs.getString(1), rs.getString(2)));
           }
         }
-        for (var table : tables.entrySet()) {
-          try (ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY " + table.getValue())) {
-            rs.next();
-            rows.put(table.getKey(), rs.getLong(1));
-          }
+        for (TableName table : tables) {
+          rows.put(table, ExactRowCounts.existing(s, table.schema(), table.name()));
         }
       }
       c.rollback();

@@ -1,0 +1,44 @@
+package dev.lifeboat.archive;
+
+import dev.lifeboat.common.databases.Quoting;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.OptionalLong;
+
+/**
+ * A table's exact row count, as manifests, restore plans and restore verification compare them:
+ * {@code count(*)} of the table itself ({@code ONLY}: a partitioned or inherited table's children
+ * are tables of their own in a dump), in the statement's transaction and snapshot.
+ */
+public final class ExactRowCounts {
+  private static final String UNDEFINED_TABLE = "42P01";
+
+  private ExactRowCounts() {}
+
+  /**
+   * The rows of {@code schema.table}; empty when no such table exists. (Inside a transaction, a
+   * missing table aborts it: callers that ask about tables that may be gone run in autocommit.)
+   */
+  public static OptionalLong of(Statement statement, String schema, String table)
+      throws SQLException {
+    String sql =
+        "SELECT count(*) FROM ONLY " + Quoting.identifier(schema) + "." + Quoting.identifier(table);
+    try (ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return OptionalLong.of(rs.getLong(1));
+    } catch (SQLException e) {
+      if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+        return OptionalLong.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The rows of a table that must exist. */
+  public static long existing(Statement statement, String schema, String table)
+      throws SQLException {
+    return of(statement, schema, table)
+        .orElseThrow(() -> new SQLException("table " + schema + "." + table + " does not exist"));
+  }
+}
