@@ -10,7 +10,7 @@ import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
-import dev.lifeboat.health.checks.CheckTurns;
+import dev.lifeboat.health.running.CheckTurns;
 import dev.lifeboat.testsupport.KafkaResource;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.PostgresResource;

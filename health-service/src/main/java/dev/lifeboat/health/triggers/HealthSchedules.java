@@ -5,7 +5,7 @@ import dev.lifeboat.common.schedules.CronSchedules;
 import dev.lifeboat.health.HealthConfig;
 import dev.lifeboat.health.HealthWorkers;
 import dev.lifeboat.health.checks.Baselines;
-import dev.lifeboat.health.checks.CheckRunner;
+import dev.lifeboat.health.running.CheckRunner;
 import dev.lifeboat.health.verification.BackupVerifier;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduler;

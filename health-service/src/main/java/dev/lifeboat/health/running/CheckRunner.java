@@ -1,4 +1,4 @@
-package dev.lifeboat.health.checks;
+package dev.lifeboat.health.running;
 
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.locks.DatabaseLocks;
@@ -13,6 +13,12 @@ import dev.lifeboat.health.HealthConfig;
 import dev.lifeboat.health.HealthIds;
 import dev.lifeboat.health.catalog.CheckReport;
 import dev.lifeboat.health.catalog.CheckRepository;
+import dev.lifeboat.health.checks.Baseline;
+import dev.lifeboat.health.checks.Baselines;
+import dev.lifeboat.health.checks.DatabaseChecks;
+import dev.lifeboat.health.checks.Finding;
+import dev.lifeboat.health.checks.HealthStatus;
+import dev.lifeboat.health.checks.Severity;
 import dev.lifeboat.health.metrics.HealthMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.lifeboat.health.checks;
+package dev.lifeboat.health.running;
 
 /** Another check or a restore of the same database is running and did not finish in time. */
 public class CheckBusyException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.lifeboat.health.checks;
+package dev.lifeboat.health.running;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
