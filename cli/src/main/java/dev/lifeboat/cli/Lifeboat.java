@@ -1,9 +1,5 @@
 package dev.lifeboat.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.Service;
 import dev.lifeboat.cli.backup.BackupCommand;
 import dev.lifeboat.cli.backup.BackupsCommand;
@@ -18,15 +14,10 @@ import dev.lifeboat.cli.migration.GuardCommand;
 import dev.lifeboat.cli.migration.MigrationCommand;
 import dev.lifeboat.cli.restore.RestoreCommand;
 import dev.lifeboat.cli.status.StatusCommand;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -73,7 +64,7 @@ import picocli.CommandLine.ScopeType;
       "",
       "Run 'lifeboat help <command>' for a command's options; see docs/cli.md."
     })
-public final class Lifeboat implements Callable<Integer> {
+public final class Lifeboat implements Callable<Integer>, Session.Options {
 
   @Option(
       names = "--backup-url",
@@ -133,10 +124,11 @@ public final class Lifeboat implements Callable<Integer> {
   Integer timeoutSeconds;
 
   private final Io io;
-  private ApiClient api;
+  private final Session session;
 
   private Lifeboat(Io io) {
     this.io = io;
+    this.session = new Session(io, this);
   }
 
   public static void main(String[] args) {
@@ -147,19 +139,19 @@ public final class Lifeboat implements Callable<Integer> {
   public static int run(Io io, String... args) {
     Lifeboat root = new Lifeboat(io);
     CommandLine cli = new CommandLine(root);
-    cli.addSubcommand("backup", new BackupCommand(root));
-    cli.addSubcommand("backups", new BackupsCommand(root));
-    cli.addSubcommand("pin", new PinCommand(root));
-    cli.addSubcommand("unpin", new UnpinCommand(root));
-    cli.addSubcommand("delete", new DeleteCommand(root));
-    cli.addSubcommand("restore", new RestoreCommand(root));
-    cli.addSubcommand("check", new CheckCommand(root));
-    cli.addSubcommand("monitor", new MonitorCommand(root));
-    cli.addSubcommand("verify", new VerifyCommand(root));
-    cli.addSubcommand("status", new StatusCommand(root));
-    cli.addSubcommand("events", new EventsCommand(root));
-    cli.addSubcommand("migration", new MigrationCommand(root));
-    cli.addSubcommand("guard", new GuardCommand(root));
+    cli.addSubcommand("backup", new BackupCommand(root.session));
+    cli.addSubcommand("backups", new BackupsCommand(root.session));
+    cli.addSubcommand("pin", new PinCommand(root.session));
+    cli.addSubcommand("unpin", new UnpinCommand(root.session));
+    cli.addSubcommand("delete", new DeleteCommand(root.session));
+    cli.addSubcommand("restore", new RestoreCommand(root.session));
+    cli.addSubcommand("check", new CheckCommand(root.session));
+    cli.addSubcommand("monitor", new MonitorCommand(root.session));
+    cli.addSubcommand("verify", new VerifyCommand(root.session));
+    cli.addSubcommand("status", new StatusCommand(root.session));
+    cli.addSubcommand("events", new EventsCommand(root.session));
+    cli.addSubcommand("migration", new MigrationCommand(root.session));
+    cli.addSubcommand("guard", new GuardCommand(root.session));
     // Every command answers -h/--help, as people type it without reading; not through the root's
     // INHERIT scope, which would hand each command the root's synopsis and footer too.
     cli.getSubcommands().values().forEach(Lifeboat::standardHelp);
@@ -248,125 +240,34 @@ public final class Lifeboat implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  public Io io() {
-    return io;
+  @Override
+  public String url(Service service) {
+    return switch (service) {
+      case BACKUP -> backupUrl;
+      case RESTORE -> restoreUrl;
+      case HEALTH -> healthUrl;
+      case AUDIT -> auditUrl;
+    };
   }
 
+  @Override
+  public String token() {
+    return token;
+  }
+
+  @Override
+  public Path tokenFile() {
+    return tokenFile;
+  }
+
+  @Override
   public boolean json() {
     return json;
   }
 
-  /** The client for the services, with the URLs and token from options and environment. */
-  public ApiClient api() {
-    if (api == null) {
-      Map<Service, String> urls = new EnumMap<>(Service.class);
-      urls.put(Service.BACKUP, url(Service.BACKUP, backupUrl));
-      urls.put(Service.RESTORE, url(Service.RESTORE, restoreUrl));
-      urls.put(Service.HEALTH, url(Service.HEALTH, healthUrl));
-      urls.put(Service.AUDIT, url(Service.AUDIT, auditUrl));
-      if (timeoutSeconds != null && timeoutSeconds < 1) {
-        throw new CliException(ExitCodes.USAGE, "--timeout must be at least 1 second");
-      }
-      api =
-          new ApiClient(
-              urls,
-              this::token,
-              Duration.ofSeconds(timeoutSeconds == null ? 30 : timeoutSeconds),
-              Duration.ofSeconds(timeoutSeconds == null ? 900 : timeoutSeconds));
-    }
-    return api;
-  }
-
-  private String url(Service service, String option) {
-    if (option != null && !option.isBlank()) {
-      return option;
-    }
-    String env = io.env(service.envVariable());
-    return env != null ? env : service.defaultUrl();
-  }
-
-  /** The token: --token, --token-file, LIFEBOAT_TOKEN, LIFEBOAT_TOKEN_FILE, in that order. */
-  String token() {
-    if (token != null && !token.isBlank()) {
-      return token.strip();
-    }
-    if (tokenFile != null) {
-      return readToken(tokenFile, "--token-file");
-    }
-    String env = io.env("LIFEBOAT_TOKEN");
-    if (env != null) {
-      return env.strip();
-    }
-    String file = io.env("LIFEBOAT_TOKEN_FILE");
-    if (file != null) {
-      return readToken(Path.of(file), "LIFEBOAT_TOKEN_FILE");
-    }
-    throw new CliException(
-        ExitCodes.AUTH,
-        "no token: set LIFEBOAT_TOKEN, or pass --token or --token-file (local stack:"
-            + " export LIFEBOAT_TOKEN=$(bin/stack token --role lifeboat-responder))");
-  }
-
-  private static String readToken(Path file, String from) {
-    try {
-      String value = Files.readString(file).strip();
-      if (value.isEmpty()) {
-        throw new CliException(
-            ExitCodes.AUTH, "the token file " + file + " (" + from + ") is empty");
-      }
-      return value;
-    } catch (IOException e) {
-      throw new CliException(
-          ExitCodes.AUTH, "cannot read the token file " + file + " (" + from + "): " + e);
-    }
-  }
-
-  /** Prints JSON on stdout, indented, for {@code --json}. */
-  public void printJson(JsonNode node) {
-    try {
-      io.out()
-          .println(
-              ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /**
-   * Runs {@code follow} (a loop that watches an operation until it ends); should the user stop the
-   * CLI with Ctrl-C meanwhile, says that the operation goes on and how to look at it again.
-   */
-  public <T> T following(String stillRunning, java.util.function.Supplier<T> follow) {
-    Thread hint =
-        new Thread(() -> io.err().println("\n(" + stillRunning + ")"), "lifeboat-ctrl-c-hint");
-    boolean added = false;
-    try {
-      Runtime.getRuntime().addShutdownHook(hint);
-      added = true;
-    } catch (IllegalStateException | SecurityException e) {
-      // Shutting down already, or not allowed: no hint then.
-    }
-    try {
-      return follow.get();
-    } finally {
-      if (added) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hint);
-        } catch (IllegalStateException e) {
-          // The JVM is shutting down: the hint runs.
-        }
-      }
-    }
-  }
-
-  /** Waits between two polls of a running operation. */
-  public static void pause(Duration interval) {
-    try {
-      Thread.sleep(interval.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(130, "interrupted");
-    }
+  @Override
+  public Integer timeoutSeconds() {
+    return timeoutSeconds;
   }
 
   /** The version from the jar's manifest. */

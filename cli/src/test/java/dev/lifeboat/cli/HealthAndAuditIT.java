@@ -57,7 +57,7 @@ class HealthAndAuditIT {
       if (done.test(result)) {
         return result;
       }
-      Lifeboat.pause(Duration.ofMillis(500));
+      Session.pause(Duration.ofMillis(500));
     } while (System.nanoTime() < deadline);
     return result;
   }

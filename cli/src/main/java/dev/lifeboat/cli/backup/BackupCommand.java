@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.cli.CliException;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.ApiResponse;
 import dev.lifeboat.cli.api.Service;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
           + " stdout; exit 0 when COMPLETED, 1 when FAILED."
     })
 public final class BackupCommand implements Callable<Integer> {
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(paramLabel = "<db>", description = "the target database, by its configured name")
   String database;
@@ -69,13 +69,13 @@ public final class BackupCommand implements Callable<Integer> {
       description = "milliseconds between two looks at a running backup")
   long pollMillis;
 
-  public BackupCommand(Lifeboat root) {
-    this.root = root;
+  public BackupCommand(Session session) {
+    this.session = session;
   }
 
   @Override
   public Integer call() {
-    ApiClient api = root.api();
+    ApiClient api = session.api();
     ObjectNode body = ApiClient.JSON.createObjectNode().put("database", database);
     if (reason != null) {
       body.put("reason", reason);
@@ -98,10 +98,10 @@ public final class BackupCommand implements Callable<Integer> {
       throw new CliException(
           ExitCodes.SERVICE_ERROR, "backup-service accepted the request but named no backup");
     }
-    PrintStream out = root.io().out();
+    PrintStream out = session.io().out();
     if (!await) {
-      if (root.json()) {
-        root.printJson(accepted.body());
+      if (session.json()) {
+        session.printJson(accepted.body());
       } else if (quiet) {
         out.println(backupId);
       } else {
@@ -117,22 +117,23 @@ public final class BackupCommand implements Callable<Integer> {
     }
 
     JsonNode backup =
-        root.following(
+        session.following(
             "the backup goes on; look at it with: lifeboat backups " + database,
             () ->
                 new BackupProgress(
-                        api, root.io(), Duration.ofMillis(Math.max(50, pollMillis)), !quiet)
+                        api, session.io(), Duration.ofMillis(Math.max(50, pollMillis)), !quiet)
                     .follow(backupId, database));
     boolean completed = "COMPLETED".equals(backup.path("status").asText());
-    if (root.json()) {
-      root.printJson(backup);
+    if (session.json()) {
+      session.printJson(backup);
     } else if (quiet) {
       out.println(backupId);
     } else {
       printSummary(out, backup);
     }
     if (!completed) {
-      root.io()
+      session
+          .io()
           .err()
           .println(
               "error: backup "

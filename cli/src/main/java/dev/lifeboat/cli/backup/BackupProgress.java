@@ -2,7 +2,7 @@ package dev.lifeboat.cli.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.cli.Io;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.Query;
 import dev.lifeboat.cli.api.Service;
@@ -63,7 +63,7 @@ public final class BackupProgress {
       if (finished) {
         return backup;
       }
-      Lifeboat.pause(interval);
+      Session.pause(interval);
     }
   }
 

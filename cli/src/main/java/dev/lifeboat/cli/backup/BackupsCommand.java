@@ -2,7 +2,7 @@ package dev.lifeboat.cli.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.Query;
 import dev.lifeboat.cli.api.Service;
 import dev.lifeboat.cli.output.Table;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
     header = "List backups, newest first.",
     description = "List backups, newest first (GET /api/v1/backups on backup-service).")
 public final class BackupsCommand implements Callable<Integer> {
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(
       paramLabel = "<db>",
@@ -36,27 +36,28 @@ public final class BackupsCommand implements Callable<Integer> {
       description = "how many (1-1000, default ${DEFAULT-VALUE})")
   int limit;
 
-  public BackupsCommand(Lifeboat root) {
-    this.root = root;
+  public BackupsCommand(Session session) {
+    this.session = session;
   }
 
   @Override
   public Integer call() {
     JsonNode backups =
-        root.api()
+        session
+            .api()
             .get(
                 Service.BACKUP,
                 "/api/v1/backups" + Query.of().with("database", database).with("limit", limit));
-    if (root.json()) {
-      root.printJson(backups);
+    if (session.json()) {
+      session.printJson(backups);
       return ExitCodes.OK;
     }
-    PrintStream out = root.io().out();
+    PrintStream out = session.io().out();
     if (backups.isEmpty()) {
       out.println(database == null ? "no backups" : "no backups of " + database);
       return ExitCodes.OK;
     }
-    render(backups, database == null, root.io().clock().instant()).print(out);
+    render(backups, database == null, session.io().clock().instant()).print(out);
     return ExitCodes.OK;
   }
 

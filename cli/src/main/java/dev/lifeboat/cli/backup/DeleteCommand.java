@@ -3,7 +3,7 @@ package dev.lifeboat.cli.backup;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.cli.CliException;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.Query;
 import dev.lifeboat.cli.api.Service;
@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
           + " 3 when there is no such backup, 8 when not confirmed."
     })
 public final class DeleteCommand implements Callable<Integer> {
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(paramLabel = "<backupId>", description = "the backup (bk_...)")
   String backupId;
@@ -41,13 +41,13 @@ public final class DeleteCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "delete without asking (scripts)")
   boolean yes;
 
-  public DeleteCommand(Lifeboat root) {
-    this.root = root;
+  public DeleteCommand(Session session) {
+    this.session = session;
   }
 
   @Override
   public Integer call() {
-    if (!yes && !root.io().prompt().interactive()) {
+    if (!yes && !session.io().prompt().interactive()) {
       throw new CliException(
           ExitCodes.USAGE,
           "delete asks for confirmation on a terminal, and stdin is none: pass --yes to delete "
@@ -55,7 +55,7 @@ public final class DeleteCommand implements Callable<Integer> {
               + " without asking");
     }
     String path = "/api/v1/backups/" + Query.encode(backupId);
-    JsonNode backup = root.api().get(Service.BACKUP, path);
+    JsonNode backup = session.api().get(Service.BACKUP, path);
     String database = backup.path("database").asText("?");
     if (backup.path("pinned").asBoolean()) {
       throw new CliException(
@@ -64,7 +64,8 @@ public final class DeleteCommand implements Callable<Integer> {
     }
     if (!yes) {
       String answer =
-          root.io()
+          session
+              .io()
               .prompt()
               .ask(
                   "Delete backup "
@@ -84,16 +85,16 @@ public final class DeleteCommand implements Callable<Integer> {
                 + " was not deleted");
       }
     }
-    root.api().delete(Service.BACKUP, path);
-    if (root.json()) {
-      root.printJson(
+    session.api().delete(Service.BACKUP, path);
+    if (session.json()) {
+      session.printJson(
           ApiClient.JSON
               .createObjectNode()
               .put("backupId", backupId)
               .put("database", database)
               .put("status", "DELETED"));
     } else {
-      root.io().out().println("backup " + backupId + " of " + database + ": DELETED");
+      session.io().out().println("backup " + backupId + " of " + database + ": DELETED");
     }
     return ExitCodes.OK;
   }

@@ -2,7 +2,7 @@ package dev.lifeboat.cli.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.Query;
 import dev.lifeboat.cli.api.Service;
 import java.util.concurrent.Callable;
@@ -23,31 +23,31 @@ import picocli.CommandLine.Parameters;
           + " completed."
     })
 public final class PinCommand implements Callable<Integer> {
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(paramLabel = "<backupId>", description = "the backup (bk_...)")
   String backupId;
 
-  public PinCommand(Lifeboat root) {
-    this.root = root;
+  public PinCommand(Session session) {
+    this.session = session;
   }
 
   @Override
   public Integer call() {
-    return setPin(root, backupId, true);
+    return setPin(session, backupId, true);
   }
 
   /** Pins or unpins a backup and prints its new state: one line, or the answer with --json. */
-  static int setPin(Lifeboat root, String backupId, boolean pin) {
+  static int setPin(Session session, String backupId, boolean pin) {
     String path = "/api/v1/backups/" + Query.encode(backupId) + "/pin";
     JsonNode backup =
         pin
-            ? root.api().put(Service.BACKUP, path).body()
-            : root.api().delete(Service.BACKUP, path).body();
-    if (root.json()) {
-      root.printJson(backup);
+            ? session.api().put(Service.BACKUP, path).body()
+            : session.api().delete(Service.BACKUP, path).body();
+    if (session.json()) {
+      session.printJson(backup);
     } else {
-      root.io().out().println(state(backup, backupId));
+      session.io().out().println(state(backup, backupId));
     }
     return ExitCodes.OK;
   }

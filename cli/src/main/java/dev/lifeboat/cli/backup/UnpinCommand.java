@@ -1,6 +1,6 @@
 package dev.lifeboat.cli.backup;
 
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -18,17 +18,17 @@ import picocli.CommandLine.Parameters;
       "Prints the backup's new state; exit 3 when there is no such backup."
     })
 public final class UnpinCommand implements Callable<Integer> {
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(paramLabel = "<backupId>", description = "the backup (bk_...)")
   String backupId;
 
-  public UnpinCommand(Lifeboat root) {
-    this.root = root;
+  public UnpinCommand(Session session) {
+    this.session = session;
   }
 
   @Override
   public Integer call() {
-    return PinCommand.setPin(root, backupId, false);
+    return PinCommand.setPin(session, backupId, false);
   }
 }

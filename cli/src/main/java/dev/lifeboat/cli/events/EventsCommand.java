@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.cli.CliException;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.Query;
 import dev.lifeboat.cli.api.Service;
@@ -44,7 +44,7 @@ public final class EventsCommand implements Callable<Integer> {
   private static final int MAX_PAGES = 500;
   private static final int REMEMBERED_IDS = 10_000;
 
-  private final Lifeboat root;
+  private final Session session;
 
   @Option(names = "--database", paramLabel = "DB", description = "only this database's events")
   String database;
@@ -87,8 +87,8 @@ public final class EventsCommand implements Callable<Integer> {
   private final Set<String> printed = new LinkedHashSet<>();
   private String lastAuditSeq;
 
-  public EventsCommand(Lifeboat root) {
-    this.root = root;
+  public EventsCommand(Session session) {
+    this.session = session;
   }
 
   @Override
@@ -96,8 +96,8 @@ public final class EventsCommand implements Callable<Integer> {
     if (limit < 1) {
       throw new CliException(ExitCodes.USAGE, "--limit must be at least 1");
     }
-    ApiClient api = root.api();
-    Instant now = root.io().clock().instant();
+    ApiClient api = session.api();
+    Instant now = session.io().clock().instant();
     String fullType = type == null ? null : EventLine.fullType(type);
     if (!"now".equalsIgnoreCase(since)) {
       history(api, fullType, when(since, now, "--since"), when(until, now, "--until"));
@@ -157,8 +157,9 @@ public final class EventsCommand implements Callable<Integer> {
         break;
       }
     }
-    if (skipped > 0 && !root.json()) {
-      root.io()
+    if (skipped > 0 && !session.json()) {
+      session
+          .io()
           .err()
           .println("(" + skipped + " earlier event(s) not shown; see --limit and --since)");
     }
@@ -180,12 +181,12 @@ public final class EventsCommand implements Callable<Integer> {
     if (event.hasNonNull("auditseq")) {
       lastAuditSeq = event.path("auditseq").asText();
     }
-    if (root.json()) {
-      root.io().out().println(event.toString());
+    if (session.json()) {
+      session.io().out().println(event.toString());
     } else {
-      root.io().out().println(EventLine.format(event));
+      session.io().out().println(EventLine.format(event));
     }
-    root.io().out().flush();
+    session.io().out().flush();
   }
 
   private boolean wanted(JsonNode event, String fullType) {
@@ -213,7 +214,7 @@ public final class EventsCommand implements Callable<Integer> {
       }
       try (Stream<String> lines = api.lines(Service.AUDIT, path, headers)) {
         if (!connectedOnce) {
-          root.io().err().println("(following new events; Ctrl-C to stop)");
+          session.io().err().println("(following new events; Ctrl-C to stop)");
         }
         connectedOnce = true;
         parser.reset();
@@ -224,19 +225,22 @@ public final class EventsCommand implements Callable<Integer> {
             handle(event, fullType);
           }
         }
-        root.io().err().println("(the event stream ended; reconnecting)");
+        session.io().err().println("(the event stream ended; reconnecting)");
         delay = reconnectDelay(parser);
       } catch (UncheckedIOException e) {
-        root.io().err().println("(the event stream broke: " + e.getMessage() + "; reconnecting)");
+        session
+            .io()
+            .err()
+            .println("(the event stream broke: " + e.getMessage() + "; reconnecting)");
         delay = reconnectDelay(parser);
       } catch (CliException e) {
         if (!connectedOnce || e.exitCode() != ExitCodes.UNREACHABLE) {
           throw e;
         }
-        root.io().err().println("(" + e.getMessage() + "; retrying)");
+        session.io().err().println("(" + e.getMessage() + "; retrying)");
         delay = Math.min(30_000, delay * 2);
       }
-      Lifeboat.pause(Duration.ofMillis(delay));
+      Session.pause(Duration.ofMillis(delay));
     }
   }
 
@@ -250,7 +254,7 @@ public final class EventsCommand implements Callable<Integer> {
     try {
       json = ApiClient.JSON.readTree(event.data());
     } catch (JsonProcessingException e) {
-      root.io().err().println("(an event that is not JSON: " + event.data() + ")");
+      session.io().err().println("(an event that is not JSON: " + event.data() + ")");
       return;
     }
     if (json != null && json.isObject() && wanted(json, fullType)) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.cli.CliException;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.Query;
 import dev.lifeboat.cli.api.Service;
@@ -35,7 +35,7 @@ public final class CheckCommand implements Callable<Integer> {
   static final Set<String> VERDICTS = Set.of("HEALTHY", "DEGRADED", "UNHEALTHY");
   private static final List<String> SEVERITIES = List.of("CRITICAL", "ERROR", "WARNING", "INFO");
 
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(paramLabel = "<db>", description = "the target database")
   String database;
@@ -52,17 +52,17 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--poll-interval", hidden = true, defaultValue = "1000")
   long pollMillis;
 
-  public CheckCommand(Lifeboat root) {
-    this.root = root;
+  public CheckCommand(Session session) {
+    this.session = session;
   }
 
   @Override
   public Integer call() {
-    JsonNode report = run(root.api(), database, baseline, pollMillis);
-    if (root.json()) {
-      root.printJson(report);
+    JsonNode report = run(session.api(), database, baseline, pollMillis);
+    if (session.json()) {
+      session.printJson(report);
     } else {
-      print(root.io().out(), report);
+      print(session.io().out(), report);
     }
     String status = report.path("status").asText();
     if ("UNHEALTHY".equals(status) || ("DEGRADED".equals(status) && failOnDegraded)) {
@@ -90,7 +90,7 @@ public final class CheckCommand implements Callable<Integer> {
             ExitCodes.SERVICE_ERROR,
             "health-service answered without a verdict or a check id: " + report);
       }
-      Lifeboat.pause(Duration.ofMillis(Math.max(50, pollMillis)));
+      Session.pause(Duration.ofMillis(Math.max(50, pollMillis)));
       report = api.get(Service.HEALTH, "/api/v1/checks/" + Query.encode(checkId));
     }
     return report;

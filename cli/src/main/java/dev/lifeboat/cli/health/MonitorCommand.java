@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.cli.CliException;
 import dev.lifeboat.cli.ExitCodes;
 import dev.lifeboat.cli.Io;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.output.Table;
 import dev.lifeboat.cli.output.Units;
 import java.io.PrintStream;
@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
           + " and the next check runs as planned."
     })
 public final class MonitorCommand implements Callable<Integer> {
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(paramLabel = "<db>", description = "the target database")
   String database;
@@ -69,8 +69,8 @@ public final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--poll-interval", hidden = true, defaultValue = "1000")
   long pollMillis;
 
-  public MonitorCommand(Lifeboat root) {
-    this.root = root;
+  public MonitorCommand(Session session) {
+    this.session = session;
   }
 
   @Override
@@ -78,7 +78,7 @@ public final class MonitorCommand implements Callable<Integer> {
     if (count != null && count < 1) {
       throw new CliException(ExitCodes.USAGE, "--count must be at least 1");
     }
-    Io io = root.io();
+    Io io = session.io();
     PrintStream out = io.out();
     io.err()
         .println(
@@ -97,14 +97,14 @@ public final class MonitorCommand implements Callable<Integer> {
       if (previous != null) {
         Duration wait = interval.minus(Duration.between(previous, io.clock().instant()));
         if (!wait.isNegative() && !wait.isZero()) {
-          Lifeboat.pause(wait);
+          Session.pause(wait);
         }
       }
       previous = io.clock().instant();
       ran++;
       JsonNode report;
       try {
-        report = CheckCommand.run(root.api(), database, baseline, pollMillis);
+        report = CheckCommand.run(session.api(), database, baseline, pollMillis);
         lastError = null;
       } catch (CliException e) {
         if (n == 1 || !worthRetrying(e)) {
@@ -115,7 +115,7 @@ public final class MonitorCommand implements Callable<Integer> {
         continue;
       }
       String status = report.path("status").asText();
-      if (root.json()) {
+      if (session.json()) {
         out.println(report.toString());
       } else {
         out.println(line(io.clock().instant(), report));
@@ -124,7 +124,7 @@ public final class MonitorCommand implements Callable<Integer> {
       if ("UNHEALTHY".equals(status)) {
         unhealthy++;
         if (failFast) {
-          if (!root.json()) {
+          if (!session.json()) {
             Table findings = CheckCommand.findings(report);
             if (!findings.isEmpty()) {
               findings.print(out, "  ");

@@ -3,7 +3,7 @@ package dev.lifeboat.cli.health;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.cli.CliException;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.ApiResponse;
 import dev.lifeboat.cli.api.Query;
@@ -33,7 +33,7 @@ public final class VerifyCommand implements Callable<Integer> {
   static final Set<String> UNFINISHED =
       Set.of("REQUESTED", "ACCEPTED", "PENDING", "QUEUED", "RUNNING", "VERIFYING");
 
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(paramLabel = "<backupId>", description = "the backup to verify")
   String backupId;
@@ -53,35 +53,35 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--poll-interval", hidden = true, defaultValue = "1000")
   long pollMillis;
 
-  public VerifyCommand(Lifeboat root) {
-    this.root = root;
+  public VerifyCommand(Session session) {
+    this.session = session;
   }
 
   @Override
   public Integer call() {
-    ApiClient api = root.api();
+    ApiClient api = session.api();
     ApiResponse accepted = api.post(Service.HEALTH, "/api/v1/verifications", request());
     String id = verificationId(accepted);
     JsonNode verification = accepted.body();
     if (await) {
       while (UNFINISHED.contains(status(verification))) {
-        Lifeboat.pause(Duration.ofMillis(Math.max(50, pollMillis)));
+        Session.pause(Duration.ofMillis(Math.max(50, pollMillis)));
         verification = api.get(Service.HEALTH, "/api/v1/verifications/" + Query.encode(id));
       }
     }
-    if (root.json()) {
-      root.printJson(verification);
+    if (session.json()) {
+      session.printJson(verification);
     } else {
-      root.io().out().println(describe(id, backupId, verification));
+      session.io().out().println(describe(id, backupId, verification));
       if (verification.path("findings").isArray() && !verification.path("findings").isEmpty()) {
-        CheckCommand.findings(verification).print(root.io().out(), "  ");
+        CheckCommand.findings(verification).print(session.io().out(), "  ");
       }
     }
     if (!await) {
       return ExitCodes.OK;
     }
     if (!passed(verification)) {
-      root.io().err().println("error: verification " + id + " of " + backupId + " failed");
+      session.io().err().println("error: verification " + id + " of " + backupId + " failed");
       return ExitCodes.FAILED;
     }
     return ExitCodes.OK;

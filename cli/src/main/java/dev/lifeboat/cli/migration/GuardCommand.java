@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.cli.CliException;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.Query;
 import dev.lifeboat.cli.api.Service;
@@ -44,7 +44,7 @@ import picocli.CommandLine.Parameters;
           + " psql -v ON_ERROR_STOP=1 -f 042_drop_note.sql"
     })
 public final class GuardCommand implements Callable<Integer> {
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(index = "0", paramLabel = "<db>", description = "the target database")
   String database;
@@ -79,18 +79,18 @@ public final class GuardCommand implements Callable<Integer> {
   @Option(names = "--poll-interval", hidden = true, defaultValue = "1000")
   long pollMillis;
 
-  public GuardCommand(Lifeboat root) {
-    this.root = root;
+  public GuardCommand(Session session) {
+    this.session = session;
   }
 
   @Override
   public Integer call() {
-    ApiClient api = root.api();
+    ApiClient api = session.api();
     MigrationFacts facts = new MigrationFacts(api);
     String correlation = correlationId != null ? correlationId : "guard-" + UUID.randomUUID();
     // With --json, stdout holds only the result object: progress and the command's output go to
     // stderr.
-    PrintStream say = root.json() ? root.io().err() : root.io().out();
+    PrintStream say = session.json() ? session.io().err() : session.io().out();
     ObjectNode result =
         ApiClient.JSON
             .createObjectNode()
@@ -102,7 +102,8 @@ public final class GuardCommand implements Callable<Integer> {
     String backupId = backup.path("backupId").asText();
     result.put("backupId", backupId).put("backupStatus", backup.path("status").asText());
     if (!"COMPLETED".equals(backup.path("status").asText())) {
-      root.io()
+      session
+          .io()
           .err()
           .println(
               "error: the backup before "
@@ -136,8 +137,8 @@ public final class GuardCommand implements Callable<Integer> {
           correlation,
           exit,
           correlation + ":failed");
-      root.io().err().println("error: the migration command exited " + exit);
-      root.io().err().println("to roll " + database + " back: " + restore);
+      session.io().err().println("error: the migration command exited " + exit);
+      session.io().err().println("to roll " + database + " back: " + restore);
       return finish(result.put("outcome", "COMMAND_FAILED"), ExitCodes.MIGRATION_FAILED);
     }
     facts.report(
@@ -154,15 +155,15 @@ public final class GuardCommand implements Callable<Integer> {
     result.set("check", check);
     CheckCommand.print(say, check);
     if (!"HEALTHY".equals(check.path("status").asText())) {
-      root.io().err().println("to roll " + database + " back: " + restore);
+      session.io().err().println("to roll " + database + " back: " + restore);
       return finish(result.put("outcome", "CHECK_FAILED"), ExitCodes.CHECK_FAILED);
     }
     return finish(result.put("outcome", "HEALTHY"), ExitCodes.OK);
   }
 
   private int finish(ObjectNode result, int exitCode) {
-    if (root.json()) {
-      root.printJson(result);
+    if (session.json()) {
+      session.printJson(result);
     }
     return exitCode;
   }
@@ -180,11 +181,11 @@ public final class GuardCommand implements Callable<Integer> {
       throw new CliException(
           ExitCodes.SERVICE_ERROR, "backup-service accepted the request but named no backup");
     }
-    return root.following(
+    return session.following(
         "the backup goes on; the migration was not run",
         () ->
             new BackupProgress(
-                    api, root.io(), Duration.ofMillis(Math.max(50, pollMillis)), !root.json())
+                    api, session.io(), Duration.ofMillis(Math.max(50, pollMillis)), !session.json())
                 .follow(backupId, database));
   }
 
@@ -202,7 +203,7 @@ public final class GuardCommand implements Callable<Integer> {
       output.flush();
       return process.waitFor();
     } catch (IOException e) {
-      root.io().err().println("error: cannot run " + command.get(0) + ": " + e.getMessage());
+      session.io().err().println("error: cannot run " + command.get(0) + ": " + e.getMessage());
       return 127;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -234,7 +235,7 @@ public final class GuardCommand implements Callable<Integer> {
                 + " s; run: bin/lifeboat check "
                 + database);
       }
-      Lifeboat.pause(Duration.ofMillis(Math.max(50, pollMillis)));
+      Session.pause(Duration.ofMillis(Math.max(50, pollMillis)));
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.lifeboat.cli.migration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
           + " backup taken before the migration); the check carries --correlation-id."
     })
 public final class MigrationCommand implements Callable<Integer> {
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(index = "0", paramLabel = "<fact>", description = "started, applied or failed")
   MigrationFacts.Fact fact;
@@ -57,19 +57,20 @@ public final class MigrationCommand implements Callable<Integer> {
       description = "the same key twice is one fact (e.g. the pipeline run's id)")
   String idempotencyKey;
 
-  public MigrationCommand(Lifeboat root) {
-    this.root = root;
+  public MigrationCommand(Session session) {
+    this.session = session;
   }
 
   @Override
   public Integer call() {
     JsonNode reported =
-        new MigrationFacts(root.api())
+        new MigrationFacts(session.api())
             .report(fact, database, migration, backupId, correlationId, exitCode, idempotencyKey);
-    if (root.json()) {
-      root.printJson(reported);
+    if (session.json()) {
+      session.printJson(reported);
     } else {
-      root.io()
+      session
+          .io()
           .out()
           .println(
               "reported migration."

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.cli.CliException;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.ApiException;
 import dev.lifeboat.cli.api.Query;
@@ -46,7 +46,7 @@ public final class RestoreCommand implements Callable<Integer> {
     TABLES
   }
 
-  private final Lifeboat root;
+  private final Session session;
 
   @Parameters(
       paramLabel = "<id>",
@@ -130,8 +130,8 @@ public final class RestoreCommand implements Callable<Integer> {
       description = "milliseconds between two looks at a running restore")
   long pollMillis;
 
-  public RestoreCommand(Lifeboat root) {
-    this.root = root;
+  public RestoreCommand(Session session) {
+    this.session = session;
   }
 
   @Override
@@ -183,8 +183,8 @@ public final class RestoreCommand implements Callable<Integer> {
   }
 
   private int plan() {
-    ApiClient api = root.api();
-    PrintStream view = root.json() ? root.io().err() : root.io().out();
+    ApiClient api = session.api();
+    PrintStream view = session.json() ? session.io().err() : session.io().out();
     if (database == null) {
       database =
           api.get(Service.BACKUP, "/api/v1/backups/" + Query.encode(id))
@@ -218,9 +218,9 @@ public final class RestoreCommand implements Callable<Integer> {
     JsonNode plan =
         api.postSlow(Service.RESTORE, "/api/v1/restores" + (dryRun ? "?dryRun=true" : ""), request)
             .body();
-    Instant now = root.io().clock().instant();
-    if (root.json() && (dryRun || planOnly)) {
-      root.printJson(plan);
+    Instant now = session.io().clock().instant();
+    if (session.json() && (dryRun || planOnly)) {
+      session.printJson(plan);
       return ExitCodes.OK;
     }
     PlanView.print(view, plan, now);
@@ -273,7 +273,7 @@ public final class RestoreCommand implements Callable<Integer> {
         new Thread(
             () -> {
               cancelQuietly(restoreId);
-              root.io().err().println("\n(not confirmed: restore " + restoreId + " cancelled)");
+              session.io().err().println("\n(not confirmed: restore " + restoreId + " cancelled)");
             },
             "lifeboat-cancel-unconfirmed");
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
@@ -291,7 +291,7 @@ public final class RestoreCommand implements Callable<Integer> {
   /** Asks until a code is accepted (true) or the user gives none (false). */
   private boolean askAndConfirm(String restoreId, String question) {
     while (true) {
-      String answer = root.io().prompt().ask(question);
+      String answer = session.io().prompt().ask(question);
       if (answer == null || answer.isBlank()) {
         return false;
       }
@@ -302,7 +302,7 @@ public final class RestoreCommand implements Callable<Integer> {
         if (e.status() != 409 || !awaitingConfirmation(restoreId)) {
           throw e;
         }
-        root.io().err().println("error: " + e.getMessage());
+        session.io().err().println("error: " + e.getMessage());
       }
     }
   }
@@ -312,28 +312,30 @@ public final class RestoreCommand implements Callable<Integer> {
   }
 
   private void confirm(String restoreId, String confirmationCode) {
-    root.api()
+    session
+        .api()
         .post(
             Service.RESTORE,
             "/api/v1/restores/" + Query.encode(restoreId) + "/confirm",
             ApiClient.JSON.createObjectNode().put("confirmationCode", confirmationCode));
-    root.io().err().println("restore " + restoreId + ": confirmed");
+    session.io().err().println("restore " + restoreId + ": confirmed");
   }
 
   private void cancelQuietly(String restoreId) {
     try {
-      root.api()
+      session
+          .api()
           .post(
               Service.RESTORE,
               "/api/v1/restores/" + Query.encode(restoreId) + "/cancel",
               ApiClient.JSON.createObjectNode());
     } catch (CliException e) {
-      root.io().err().println("warning: could not cancel " + restoreId + ": " + e.getMessage());
+      session.io().err().println("warning: could not cancel " + restoreId + ": " + e.getMessage());
     }
   }
 
   private JsonNode restore(String restoreId) {
-    return root.api().get(Service.RESTORE, "/api/v1/restores/" + Query.encode(restoreId));
+    return session.api().get(Service.RESTORE, "/api/v1/restores/" + Query.encode(restoreId));
   }
 
   /** {@code restore rs_...}: show, confirm, follow or cancel a restore planned before. */
@@ -350,19 +352,21 @@ public final class RestoreCommand implements Callable<Integer> {
     }
     if (cancel) {
       JsonNode cancelled =
-          root.api()
+          session
+              .api()
               .post(
                   Service.RESTORE,
                   "/api/v1/restores/" + Query.encode(id) + "/cancel",
                   ApiClient.JSON.createObjectNode())
               .body();
-      if (root.json()) {
-        root.printJson(cancelled);
+      if (session.json()) {
+        session.printJson(cancelled);
       } else if ("CANCELLED".equals(cancelled.path("status").asText())) {
-        root.io().out().println("restore " + id + ": CANCELLED");
+        session.io().out().println("restore " + id + ": CANCELLED");
       } else {
         // A running restore stops at its next step boundary, before its point of no return.
-        root.io()
+        session
+            .io()
             .out()
             .println(
                 "restore "
@@ -378,8 +382,8 @@ public final class RestoreCommand implements Callable<Integer> {
     JsonNode restore = restore(id);
     String status = restore.path("status").asText();
     if ("AWAITING_CONFIRMATION".equals(status)) {
-      PrintStream view = root.json() ? root.io().err() : root.io().out();
-      PlanView.print(view, restore, root.io().clock().instant());
+      PrintStream view = session.json() ? session.io().err() : session.io().out();
+      PlanView.print(view, restore, session.io().clock().instant());
       view.println();
       if (code != null) {
         confirm(id, code);
@@ -391,7 +395,7 @@ public final class RestoreCommand implements Callable<Integer> {
         throw new CliException(ExitCodes.ABORTED, "not confirmed: restore " + id + " still awaits");
       }
     } else if (code != null && !RestoreFollower.FINAL.contains(status)) {
-      root.io().err().println("restore " + id + " is already " + status + "; following it");
+      session.io().err().println("restore " + id + " is already " + status + "; following it");
     }
     return followOrReturn(id);
   }
@@ -399,10 +403,11 @@ public final class RestoreCommand implements Callable<Integer> {
   private int followOrReturn(String restoreId) {
     if (noFollow) {
       JsonNode now = restore(restoreId);
-      if (root.json()) {
-        root.printJson(now);
+      if (session.json()) {
+        session.printJson(now);
       } else {
-        root.io()
+        session
+            .io()
             .out()
             .println(
                 "restore "
@@ -416,13 +421,13 @@ public final class RestoreCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     JsonNode done =
-        root.following(
+        session.following(
             "the restore goes on; follow it again with: lifeboat restore "
                 + restoreId
                 + " (stop it with --cancel)",
             () ->
                 new RestoreFollower(
-                        root.api(), root.io(), Duration.ofMillis(Math.max(50, pollMillis)))
+                        session.api(), session.io(), Duration.ofMillis(Math.max(50, pollMillis)))
                     .follow(restoreId));
     return finish(done);
   }
@@ -430,10 +435,10 @@ public final class RestoreCommand implements Callable<Integer> {
   private int finish(JsonNode r) {
     String status = r.path("status").asText();
     String restoreId = r.path("restoreId").asText();
-    if (root.json()) {
-      root.printJson(r);
+    if (session.json()) {
+      session.printJson(r);
     } else {
-      root.io().out().println(summary(r));
+      session.io().out().println(summary(r));
     }
     switch (status) {
       case "COMPLETED":
@@ -446,7 +451,8 @@ public final class RestoreCommand implements Callable<Integer> {
               step = s.path("name").asText();
             }
           }
-          root.io()
+          session
+              .io()
               .err()
               .println(
                   "error: restore "
@@ -458,7 +464,8 @@ public final class RestoreCommand implements Callable<Integer> {
           return ExitCodes.FAILED;
         }
       default:
-        root.io()
+        session
+            .io()
             .err()
             .println(
                 "error: restore "

@@ -2,7 +2,7 @@ package dev.lifeboat.cli.restore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.cli.Io;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.Query;
 import dev.lifeboat.cli.api.Service;
@@ -80,7 +80,7 @@ final class RestoreFollower {
         }
         lastProgress = progress;
       }
-      Lifeboat.pause(interval);
+      Session.pause(interval);
     }
   }
 

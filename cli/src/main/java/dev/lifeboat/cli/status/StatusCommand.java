@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.cli.CliException;
 import dev.lifeboat.cli.ExitCodes;
-import dev.lifeboat.cli.Lifeboat;
+import dev.lifeboat.cli.Session;
 import dev.lifeboat.cli.api.ApiClient;
 import dev.lifeboat.cli.api.Query;
 import dev.lifeboat.cli.api.Service;
@@ -44,7 +44,7 @@ public final class StatusCommand implements Callable<Integer> {
     "checkedAt", "finishedAt", "completedAt", "createdAt", "time"
   };
 
-  private final Lifeboat root;
+  private final Session session;
 
   @Option(
       names = {"-d", "--database"},
@@ -59,8 +59,8 @@ public final class StatusCommand implements Callable<Integer> {
       description = "a last backup older than this needs attention (default ${DEFAULT-VALUE})")
   String maxAge;
 
-  public StatusCommand(Lifeboat root) {
-    this.root = root;
+  public StatusCommand(Session session) {
+    this.session = session;
   }
 
   @Override
@@ -69,9 +69,9 @@ public final class StatusCommand implements Callable<Integer> {
     if (max == null) {
       throw new CliException(ExitCodes.USAGE, "--max-age '" + maxAge + "' is not like 26h or 7d");
     }
-    ApiClient api = root.api();
+    ApiClient api = session.api();
     List<String> names = databases.isEmpty() ? knownDatabases(api) : databases;
-    Instant now = root.io().clock().instant();
+    Instant now = session.io().clock().instant();
     List<DatabaseStatus> statuses = new ArrayList<>();
     String healthUnreachable = null;
     for (String database : names) {
@@ -98,22 +98,25 @@ public final class StatusCommand implements Callable<Integer> {
       }
       statuses.add(DatabaseStatus.of(database, backups, check, healthError, max, now));
     }
-    if (root.json()) {
+    if (session.json()) {
       ArrayNode array = ApiClient.JSON.createArrayNode();
       statuses.forEach(s -> array.add(s.toJson()));
-      root.printJson(array);
+      session.printJson(array);
     } else if (statuses.isEmpty()) {
-      root.io().out().println("no databases known: no backups yet. Name them with --database DB.");
+      session
+          .io()
+          .out()
+          .println("no databases known: no backups yet. Name them with --database DB.");
     } else {
-      render(statuses, now).print(root.io().out());
+      render(statuses, now).print(session.io().out());
       for (DatabaseStatus s : statuses) {
         for (String note : s.attention()) {
-          root.io().out().println("! " + s.database() + ": " + note);
+          session.io().out().println("! " + s.database() + ": " + note);
         }
       }
     }
     if (healthUnreachable != null) {
-      root.io().err().println("warning: " + healthUnreachable);
+      session.io().err().println("warning: " + healthUnreachable);
     }
     if (statuses.stream().anyMatch(s -> !s.attention().isEmpty())) {
       return ExitCodes.FAILED;
