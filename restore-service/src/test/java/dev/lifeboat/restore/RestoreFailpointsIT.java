@@ -45,6 +45,8 @@ class RestoreFailpointsIT {
   private static final String DATABASE = "fpshop_live";
   private static final long BACKED_UP = 20_000;
   private static final long NOW = 500;
+  private static final long ORDERS = 10;
+  private static final String NEW_DATABASE = DATABASE + "_new";
 
   private final PostgresEndpoint pg = TestServers.postgres();
   private final KafkaEndpoint kafka = TestServers.kafka();
@@ -60,25 +62,43 @@ class RestoreFailpointsIT {
     "SWAP, restore.before-swap",
     "SWAP, restore.in-swap",
     "SWAP, restore.after-swap",
-    "IN_PLACE, restore.in-place.after-drop"
+    "IN_PLACE, restore.in-place.after-drop",
+    "NEW_DATABASE, restore.new-database.before-verify",
+    "NEW_DATABASE, restore.new-database.after-verify",
+    "TABLES, restore.tables.after-set-aside",
+    "TABLES, restore.tables.before-swap",
+    "TABLES, restore.tables.after-swap"
   })
   @SuppressWarnings("try") // the service is held, not used: it recovers the restore
   void aHaltAtAnyStepLosesNothingAndTheRestoreCompletesOnce(String mode, String point)
       throws Exception {
     dropLeftovers();
     pg.createDatabase(DATABASE);
+    // orders points at items: TABLES (which restores items alone) must put that key back.
     pg.execute(
         DATABASE,
         "CREATE TABLE items (id int PRIMARY KEY, body text);"
             + " INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, "
             + BACKED_UP
+            + ") g;"
+            + " CREATE TABLE orders (id int PRIMARY KEY, item_id int REFERENCES items (id));"
+            + " INSERT INTO orders SELECT g, g FROM generate_series(1, "
+            + ORDERS
             + ") g;");
     Manifest backup = StoredBackupFixture.backupOf(pg, s3, TARGET, DATABASE);
+    String restored = checksum(DATABASE);
     pg.execute(DATABASE, "DELETE FROM items WHERE id > " + NOW);
+    String old = checksum(DATABASE);
 
     try (TopicRecorder events = kafka.recorder(Topics.EVENTS)) {
       String restoreId;
       String logName = mode + "-" + point;
+      String extra =
+          switch (mode) {
+            case "NEW_DATABASE" -> ",\"newDatabase\":\"" + NEW_DATABASE + "\"";
+            case "TABLES" -> ",\"tables\":[\"public.items\"]";
+            default -> "";
+          };
       try (ServiceProcess halting = service.start(logName, Map.of(Failpoints.VARIABLE, point))) {
         JsonNode plan =
             post(
@@ -90,7 +110,9 @@ class RestoreFailpointsIT {
                     + TARGET
                     + "\",\"mode\":\""
                     + mode
-                    + "\",\"safetyBackup\":false}",
+                    + "\""
+                    + extra
+                    + ",\"safetyBackup\":false}",
                 201);
         restoreId = plan.path("restoreId").asText();
         post(
@@ -105,6 +127,23 @@ class RestoreFailpointsIT {
         case "restore.in-place.after-drop" ->
             assertFalse(exists(DATABASE), "halted between the drop and the create");
         case "restore.after-swap" -> assertEquals(BACKED_UP, rows(DATABASE), "swapped");
+        case "restore.new-database.before-verify", "restore.new-database.after-verify" -> {
+          assertEquals(old, checksum(DATABASE), "the target is left alone");
+          assertEquals(restored, checksum(NEW_DATABASE), "the new database is restored");
+        }
+        case "restore.tables.after-set-aside" -> {
+          // The one window where the chosen table is not under its name: recorded, undone below.
+          assertEquals(0, relations("items"), "items is renamed aside");
+          assertEquals(NOW, setAsideRows(), "the live rows are in the set-aside table");
+        }
+        case "restore.tables.before-swap" -> {
+          assertEquals(restored, checksum(DATABASE), "the restored items beside the old ones");
+          assertEquals(NOW, setAsideRows(), "the live rows are still set aside");
+        }
+        case "restore.tables.after-swap" -> {
+          assertEquals(restored, checksum(DATABASE), "the restored items in place");
+          assertEquals(0, relations("%\\_lbr\\_%"), "the set-aside tables are dropped");
+        }
         default ->
             // Before the swap, or inside its uncommitted transaction: the old database.
             assertTrue(exists(DATABASE), "the target is still there under its name");
@@ -115,7 +154,6 @@ class RestoreFailpointsIT {
         events.await(r -> is(r, id, "dev.lifeboat.restore.completed"), 1, Duration.ofSeconds(180));
         assertEquals("COMPLETED", service.status(restoreId));
       }
-      assertEquals(BACKED_UP, rows(DATABASE), "the target has the restored content");
       assertEquals(
           1,
           pg.queryLong(
@@ -124,11 +162,27 @@ class RestoreFailpointsIT {
                   + DATABASE
                   + "' AND datallowconn"),
           "the target accepts connections");
+      if (mode.equals("NEW_DATABASE")) {
+        assertEquals(old, checksum(DATABASE), "the target is left alone");
+        assertEquals(restored, checksum(NEW_DATABASE), "the new database has the backup");
+      } else {
+        assertEquals(restored, checksum(DATABASE), "the target has the restored content");
+      }
+      assertEquals(ORDERS, pg.queryLong(DATABASE, "SELECT count(*) FROM orders"), "orders kept");
       if (mode.equals("SWAP")) {
         assertEquals(
             NOW,
             rows(DATABASE + "_pre_" + restoreId),
             "the database as it was is kept as the undo");
+      }
+      if (mode.equals("TABLES")) {
+        assertEquals(
+            1,
+            pg.queryLong(
+                DATABASE,
+                "SELECT count(*) FROM pg_constraint"
+                    + " WHERE contype = 'f' AND confrelid = 'public.items'::regclass"),
+            "orders' foreign key points at the restored items again");
       }
       assertEquals(
           0,
@@ -136,6 +190,7 @@ class RestoreFailpointsIT {
               "postgres",
               "SELECT count(*) FROM pg_database WHERE datname LIKE '" + DATABASE + "\\_lbr\\_%'"),
           "no scratch database left");
+      assertEquals(0, relations("%\\_lbr\\_%"), "no set-aside table, index or sequence left");
       String id = restoreId;
       List<ConsumerRecord<String, String>> completed =
           events.matching(r -> is(r, id, "dev.lifeboat.restore.completed"));
@@ -173,6 +228,40 @@ class RestoreFailpointsIT {
 
   private long rows(String database) {
     return pg.queryLong(database, "SELECT count(*) FROM items");
+  }
+
+  /** The items' content, as one hash: the old and the restored content differ. */
+  private String checksum(String database) throws Exception {
+    try (var c = pg.connect(database);
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT md5(string_agg(id || ':' || body, ',' ORDER BY id)) FROM public.items")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** Relations of the target's public schema whose names are LIKE {@code pattern}. */
+  private long relations(String pattern) {
+    return pg.queryLong(
+        DATABASE,
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = 'public' AND c.relname LIKE '"
+            + pattern
+            + "'");
+  }
+
+  /** The rows of the items table set aside by a TABLES restore ({@code items_lbr_<8 hex>}). */
+  private long setAsideRows() throws Exception {
+    try (var c = pg.connect(DATABASE);
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'items\\_lbr\\_%'")) {
+      assertTrue(rs.next(), "a set-aside items table");
+      return pg.queryLong(DATABASE, "SELECT count(*) FROM public." + rs.getString(1));
+    }
   }
 
   private void dropLeftovers() throws Exception {

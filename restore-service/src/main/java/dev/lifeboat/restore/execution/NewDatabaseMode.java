@@ -2,6 +2,7 @@ package dev.lifeboat.restore.execution;
 
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.restore.TargetServer;
+import dev.lifeboat.common.failpoints.Failpoints;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -25,9 +26,12 @@ class NewDatabaseMode implements RestoreMode {
     steps.restore(run, database, manifest, List.of(), manifest.tables().size());
     run.done();
     run.begin("verify-rows");
+    Failpoints.reach("restore.new-database.before-verify");
     steps.verifyRows(run, database, manifest.tables());
     run.finished = true;
     run.done();
+    // Verified and recorded as such in the steps; the restore's status is not COMPLETED yet.
+    Failpoints.reach("restore.new-database.after-verify");
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.lifeboat.restore.execution;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.common.failpoints.Failpoints;
 import dev.lifeboat.restore.catalog.RestoreRepository;
 import dev.lifeboat.restore.plan.TableName;
 import dev.lifeboat.restore.tables.TableSwap;
@@ -68,6 +69,8 @@ class TablesMode implements RestoreMode {
     catalog.setAside(run.id(), JsonObject.mapFrom(aside)).await().atMost(IO_WAIT);
     TableSwap.apply(run.target, aside);
     run.targetChanged = true;
+    // The chosen tables are renamed aside, committed; nothing is restored under their names yet.
+    Failpoints.reach("restore.tables.after-set-aside");
     Path listFile = Files.createTempFile("lifeboat-restore-", ".list");
     try {
       Files.writeString(listFile, String.join("\n", list) + "\n", StandardCharsets.UTF_8);
@@ -82,6 +85,8 @@ class TablesMode implements RestoreMode {
     run.done();
     steps.pointOfNoReturn(run);
     run.begin("swap-tables");
+    // Restored and verified beside the set-aside tables, past the point of no return.
+    Failpoints.reach("restore.tables.before-swap");
     try {
       TableSwap.finish(run.target, aside);
     } catch (SQLException e) {
@@ -91,6 +96,8 @@ class TablesMode implements RestoreMode {
               + "); the tables as they were are back");
     }
     run.finished = true;
+    // The set-aside tables dropped, committed; the catalog still says RUNNING.
+    Failpoints.reach("restore.tables.after-swap");
     run.done();
   }
 
