@@ -3,6 +3,7 @@ package dev.lifeboat.health.verification;
 import dev.lifeboat.archive.ArchiveReader;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
+import dev.lifeboat.archive.PostgresClientConfig;
 import dev.lifeboat.archive.restore.ArchiveRestore;
 import dev.lifeboat.archive.restore.TargetServer;
 import dev.lifeboat.archive.storage.StoredBackups;
@@ -28,15 +29,12 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -73,7 +71,7 @@ public class BackupVerifier {
       HealthMetrics metrics,
       HealthWorkers workers,
       HealthConfig config,
-      @ConfigProperty(name = "lifeboat.postgres.bin-dir") Optional<Path> binDir) {
+      PostgresClientConfig postgres) {
     this.catalog = catalog;
     this.backups = backups;
     this.baselines = baselines;
@@ -84,7 +82,7 @@ public class BackupVerifier {
     this.workers = workers;
     this.config = config;
     this.identities = config.encryption().identities().orElse(List.of());
-    this.archiveRestore = new ArchiveRestore(PgBinaries.locate(binDir), identities);
+    this.archiveRestore = new ArchiveRestore(PgBinaries.locate(postgres.binDir()), identities);
   }
 
   /**

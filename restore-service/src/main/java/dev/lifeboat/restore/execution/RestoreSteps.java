@@ -3,6 +3,7 @@ package dev.lifeboat.restore.execution;
 import dev.lifeboat.archive.ArchiveReader;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
+import dev.lifeboat.archive.PostgresClientConfig;
 import dev.lifeboat.archive.locks.DatabaseLocks;
 import dev.lifeboat.archive.restore.ArchiveRestore;
 import dev.lifeboat.archive.restore.TargetServer;
@@ -15,12 +16,10 @@ import dev.lifeboat.restore.safety.SafetyBackups;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,7 +45,7 @@ class RestoreSteps {
       EventPublisher events,
       SafetyBackups safety,
       RestoreConfig config,
-      @ConfigProperty(name = "lifeboat.postgres.bin-dir") Optional<Path> binDir) {
+      PostgresClientConfig postgres) {
     this.catalog = catalog;
     this.backups = backups;
     this.events = events;
@@ -54,7 +53,8 @@ class RestoreSteps {
     this.config = config;
     this.archiveRestore =
         new ArchiveRestore(
-            PgBinaries.locate(binDir), config.encryption().identities().orElse(List.of()));
+            PgBinaries.locate(postgres.binDir()),
+            config.encryption().identities().orElse(List.of()));
   }
 
   ArchiveRestore archiveRestore() {

@@ -1,4 +1,4 @@
-package dev.lifeboat.backup;
+package dev.lifeboat.archive;
 
 import io.smallrye.config.ConfigMapping;
 import java.nio.file.Path;
