@@ -1,5 +1,6 @@
 package dev.lifeboat.restore.execution;
 
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.restore.catalog.RestoreRepository;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +44,7 @@ final class Cancellation implements AutoCloseable {
       return;
     }
     try {
-      Optional<String> by = catalog.cancelRequestedBy(restoreId).await().indefinitely();
+      Optional<String> by = IoWaits.await(catalog.cancelRequestedBy(restoreId));
       if (by.isPresent()) {
         requestedBy = by.get();
         ProcessHandle process = running;

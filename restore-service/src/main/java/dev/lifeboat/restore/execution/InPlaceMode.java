@@ -3,9 +3,9 @@ package dev.lifeboat.restore.execution;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.restore.TargetServer;
 import dev.lifeboat.common.failpoints.Failpoints;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.restore.catalog.RestoreRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -20,7 +20,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 class InPlaceMode implements RestoreMode {
   private static final Logger LOG = Logger.getLogger(InPlaceMode.class);
-  private static final Duration IO_WAIT = Duration.ofSeconds(30);
 
   private final RestoreSteps steps;
   private final RestoreRepository catalog;
@@ -48,12 +47,12 @@ class InPlaceMode implements RestoreMode {
 
   /** The target's owner, recorded before the first drop so that a rerun can create it again. */
   private String owner(RestoreRun run) throws Exception {
-    Optional<String> recorded = catalog.targetOwner(run.id()).await().atMost(IO_WAIT);
+    Optional<String> recorded = catalog.targetOwner(run.id()).await().atMost(IoWaits.LIMIT);
     if (recorded.isPresent()) {
       return recorded.get();
     }
     String owner = steps.targetOwner(run);
-    catalog.recordTargetOwner(run.id(), owner).await().atMost(IO_WAIT);
+    catalog.recordTargetOwner(run.id(), owner).await().atMost(IoWaits.LIMIT);
     return owner;
   }
 
@@ -89,7 +88,7 @@ class InPlaceMode implements RestoreMode {
         catalog
             .find(run.id())
             .await()
-            .atMost(IO_WAIT)
+            .atMost(IoWaits.LIMIT)
             .map(r -> r.execution().safetyBackupId())
             .orElse(null);
     if (safetyId == null) {

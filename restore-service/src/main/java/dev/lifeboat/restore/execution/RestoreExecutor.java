@@ -6,6 +6,7 @@ import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.RestoreEvents;
 import dev.lifeboat.common.events.RestoreEvents.Mode;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.restore.RestoreConfig;
 import dev.lifeboat.restore.catalog.Restore;
@@ -31,7 +32,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RestoreExecutor {
   private static final Logger LOG = Logger.getLogger(RestoreExecutor.class);
-  private static final Duration IO_WAIT = Duration.ofSeconds(30);
 
   /** How long a finished restore keeps trying to record its outcome before it gives up. */
   private static final Duration RECORD_FOR = Duration.ofMinutes(5);
@@ -100,7 +100,7 @@ public class RestoreExecutor {
   @SuppressWarnings("try") // the lock is held, not used
   public boolean execute(String restoreId) throws InterruptedException {
     try (RunLocks.Held held = awaitRunLock(restoreId)) {
-      Restore r = catalog.find(restoreId).await().atMost(IO_WAIT).orElse(null);
+      Restore r = catalog.find(restoreId).await().atMost(IoWaits.LIMIT).orElse(null);
       if (r == null || r.status() == RestoreStatus.AWAITING_CONFIRMATION) {
         return true;
       }
@@ -154,7 +154,7 @@ public class RestoreExecutor {
                 confirmed.database(),
                 confirmed.mode()));
     String restoreId = confirmed.restoreId();
-    Restore r = catalog.start(restoreId, startedEvent).await().atMost(IO_WAIT).orElse(null);
+    Restore r = catalog.start(restoreId, startedEvent).await().atMost(IoWaits.LIMIT).orElse(null);
     if (r == null) {
       return true; // cancelled meanwhile
     }
@@ -232,7 +232,8 @@ public class RestoreExecutor {
     String left = mode.cleanUp(run);
     run.end(cancelled ? "CANCELLED" : "FAILED");
     if (cancelled) {
-      String by = catalog.cancelRequestedBy(r.restoreId()).await().atMost(IO_WAIT).orElse("?");
+      String by =
+          catalog.cancelRequestedBy(r.restoreId()).await().atMost(IoWaits.LIMIT).orElse("?");
       outcomes.cancelled(r, by);
       return;
     }
@@ -247,7 +248,7 @@ public class RestoreExecutor {
     return catalog
         .find(r.restoreId())
         .await()
-        .atMost(IO_WAIT)
+        .atMost(IoWaits.LIMIT)
         .map(x -> x.execution().pointOfNoReturn())
         .orElse(false);
   }

@@ -4,6 +4,7 @@ import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventData;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.RestoreEvents;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreRepository;
@@ -25,7 +26,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 class RestoreOutcomes {
   private static final Logger LOG = Logger.getLogger(RestoreOutcomes.class);
-  private static final Duration IO_WAIT = Duration.ofSeconds(30);
 
   private final RestoreRepository catalog;
   private final EventPublisher events;
@@ -42,7 +42,7 @@ class RestoreOutcomes {
     catalog
         .complete(r.restoreId(), outcome, clock.instant(), undoDatabase, completedEvent(r, took))
         .await()
-        .atMost(IO_WAIT);
+        .atMost(IoWaits.LIMIT);
     metrics.completed(r.database(), r.mode(), took);
     LOG.infof("restore %s of %s completed: %s", r.restoreId(), r.database(), outcome);
   }
@@ -51,7 +51,7 @@ class RestoreOutcomes {
     catalog
         .fail(r.restoreId(), reason, clock.instant(), failedEvent(r, step, reason))
         .await()
-        .atMost(IO_WAIT);
+        .atMost(IoWaits.LIMIT);
     metrics.failed(r.database());
     LOG.warnf("restore %s of %s failed at %s: %s", r.restoreId(), r.database(), step, reason);
   }
@@ -60,7 +60,7 @@ class RestoreOutcomes {
     catalog
         .cancelled(r.restoreId(), "cancelled by " + by, clock.instant(), cancelledEvent(r, by))
         .await()
-        .atMost(IO_WAIT);
+        .atMost(IoWaits.LIMIT);
     LOG.infof(
         "restore %s of %s cancelled by %s; the target is as it was",
         r.restoreId(), r.database(), by);
@@ -104,7 +104,7 @@ class RestoreOutcomes {
   }
 
   private void announce(CloudEvent<?> event) {
-    events.publish(event).await().atMost(IO_WAIT);
+    events.publish(event).await().atMost(IoWaits.LIMIT);
   }
 
   private CloudEvent<RestoreEvents.Completed> completedEvent(Restore r, Duration took) {

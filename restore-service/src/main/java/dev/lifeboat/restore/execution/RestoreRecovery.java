@@ -2,6 +2,7 @@ package dev.lifeboat.restore.execution;
 
 import dev.lifeboat.archive.locks.DatabaseLocks;
 import dev.lifeboat.common.events.RestoreEvents.Mode;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.restore.RestoreConfig;
 import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreRepository;
@@ -18,7 +19,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 class RestoreRecovery {
   private static final Logger LOG = Logger.getLogger(RestoreRecovery.class);
-  private static final Duration IO_WAIT = Duration.ofSeconds(30);
 
   private final RestoreRepository catalog;
   private final RestoreOutcomes outcomes;
@@ -54,7 +54,7 @@ class RestoreRecovery {
     }
     // An in-place restore past its drop keeps its point of no return: it cannot be cancelled now.
     if (!(r.mode() == Mode.IN_PLACE && r.execution().pointOfNoReturn())) {
-      catalog.rerun(r.restoreId()).await().atMost(IO_WAIT);
+      catalog.rerun(r.restoreId()).await().atMost(IoWaits.LIMIT);
     }
     LOG.infof("restore %s was interrupted before it finished; running it again", r.restoreId());
     return false;

@@ -4,6 +4,7 @@ import dev.lifeboat.archive.restore.TargetServer;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.RestoreEvents;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreRepository;
@@ -20,7 +21,6 @@ import org.jboss.logging.Logger;
  */
 final class RestoreRun {
   private static final Logger LOG = Logger.getLogger(RestoreRun.class);
-  private static final Duration IO_WAIT = Duration.ofSeconds(30);
   private static final Duration PROGRESS_WAIT = Duration.ofSeconds(5);
 
   final Restore restore;
@@ -135,7 +135,7 @@ final class RestoreRun {
                 step.name(),
                 step.description(),
                 "health-check".equals(step.name()) ? "REQUESTED" : "DONE"));
-    catalog.steps(id(), steps).await().atMost(IO_WAIT);
+    catalog.steps(id(), steps).await().atMost(IoWaits.LIMIT);
   }
 
   void set(String name, String state) {
@@ -143,7 +143,7 @@ final class RestoreRun {
     if (index >= 0) {
       Plan.Step step = steps.get(index);
       steps.set(index, new Plan.Step(step.name(), step.description(), state));
-      catalog.steps(id(), steps).await().atMost(IO_WAIT);
+      catalog.steps(id(), steps).await().atMost(IoWaits.LIMIT);
     }
   }
 

@@ -8,6 +8,7 @@ import dev.lifeboat.archive.locks.DatabaseLocks;
 import dev.lifeboat.archive.restore.ArchiveRestore;
 import dev.lifeboat.archive.restore.TargetServer;
 import dev.lifeboat.archive.storage.StoredBackups;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
 import dev.lifeboat.restore.RestoreConfig;
 import dev.lifeboat.restore.catalog.Restore;
@@ -17,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -30,7 +30,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 class RestoreSteps {
   private static final Logger LOG = Logger.getLogger(RestoreSteps.class);
-  private static final Duration IO_WAIT = Duration.ofSeconds(30);
 
   private final RestoreRepository catalog;
   private final StoredBackups backups;
@@ -175,7 +174,7 @@ class RestoreSteps {
    */
   void pointOfNoReturn(RestoreRun run) throws Cancellation.Cancelled {
     run.cancellation.checkNow();
-    if (!catalog.passPointOfNoReturn(run.id()).await().atMost(IO_WAIT)) {
+    if (!catalog.passPointOfNoReturn(run.id()).await().atMost(IoWaits.LIMIT)) {
       run.cancellation.checkNow();
       throw new IllegalStateException("a cancel was asked for but is not visible");
     }

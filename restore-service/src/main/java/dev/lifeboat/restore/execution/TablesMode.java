@@ -3,6 +3,7 @@ package dev.lifeboat.restore.execution;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.common.failpoints.Failpoints;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.restore.catalog.RestoreRepository;
 import dev.lifeboat.restore.plan.TableName;
 import dev.lifeboat.restore.tables.TableSwap;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +28,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 class TablesMode implements RestoreMode {
   private static final Logger LOG = Logger.getLogger(TablesMode.class);
-  private static final Duration IO_WAIT = Duration.ofSeconds(30);
 
   private final RestoreSteps steps;
   private final RestoreRepository catalog;
@@ -66,7 +65,7 @@ class TablesMode implements RestoreMode {
       throw new StepFailure(e.getMessage() + "; nothing was touched");
     }
     run.cancellation.check();
-    catalog.setAside(run.id(), JsonObject.mapFrom(aside)).await().atMost(IO_WAIT);
+    catalog.setAside(run.id(), JsonObject.mapFrom(aside)).await().atMost(IoWaits.LIMIT);
     TableSwap.apply(run.target, aside);
     run.targetChanged = true;
     // The chosen tables are renamed aside, committed; nothing is restored under their names yet.
@@ -137,7 +136,7 @@ class TablesMode implements RestoreMode {
     return catalog
         .setAside(run.id())
         .await()
-        .atMost(IO_WAIT)
+        .atMost(IoWaits.LIMIT)
         .map(
             value -> {
               try {
