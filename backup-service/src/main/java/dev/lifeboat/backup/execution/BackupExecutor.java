@@ -319,9 +319,7 @@ public class BackupExecutor {
    * announcement of it is the same event to consumers.
    */
   private <T extends EventData> CloudEvent<T> ending(EventType<T> type, Backup backup, T data) {
-    return events
-        .event(type, backup.correlationId(), data)
-        .withId(CloudEvent.onceId(type, backup.backupId()));
+    return events.eventOnce(type, backup.correlationId(), data, backup.backupId());
   }
 
   /**
