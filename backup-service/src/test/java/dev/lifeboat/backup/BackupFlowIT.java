@@ -222,6 +222,37 @@ class BackupFlowIT {
     assertEquals(1, backups.stream().filter(id::equals).count());
   }
 
+  /**
+   * A command delivered again for a backup that has finished appends its ending to the outbox
+   * again, under the id it first had: nothing goes out while the outbox still holds the row, and
+   * once retention has deleted it the same event is published again (consumers store it once).
+   */
+  @Test
+  void aCommandForAFinishedBackupAnnouncesItsEndingAgainUnderTheSameId() {
+    for (String[] endings :
+        List.of(
+            new String[] {"app", "dev.lifeboat.backup.completed"},
+            new String[] {"locked", "dev.lifeboat.backup.failed"})) {
+      String database = endings[0];
+      String type = endings[1];
+      String id = "again-" + database + "-" + UUID.randomUUID();
+      kafka.send(Topics.BACKUP_REQUESTS, database, command(id, database, "m"), Map.of());
+      String eventId = awaitEvent(id, type).path("id").asText();
+
+      // Each database's events keep their order: the marker's ending comes after any second copy.
+      String marker = "marker-" + UUID.randomUUID();
+      kafka.send(Topics.BACKUP_REQUESTS, database, command(id, database, "m"), Map.of());
+      kafka.send(Topics.BACKUP_REQUESTS, database, command(marker, database, "m"), Map.of());
+      awaitEvent(marker, type);
+      assertEquals(1, events.matching(r -> is(r, id, type)).size(), type + " not appended twice");
+
+      pg.execute("lifeboat", "DELETE FROM backup.outbox WHERE event_id = '" + eventId + "'");
+      kafka.send(Topics.BACKUP_REQUESTS, database, command(id, database, "m"), Map.of());
+      var copies = events.await(r -> is(r, id, type), 2, WAIT);
+      assertEquals(eventId, parse(copies.get(1)).path("id").asText(), type + " keeps its id");
+    }
+  }
+
   @Test
   void invalidCommandsAreDeadLetteredAndNothingIsDumped() throws Exception {
     String run = UUID.randomUUID().toString();

@@ -149,10 +149,8 @@ public class BackupResource {
                     .onFailure()
                     .call(
                         e ->
-                            catalog.markFailed(
-                                backup.backupId(),
-                                "the request could not be queued: " + e.getMessage(),
-                                java.time.Instant.now()))
+                            intake.notQueued(
+                                backup, "the request could not be queued: " + e.getMessage()))
                     .onFailure()
                     .transform(
                         e ->

@@ -3,11 +3,14 @@ package dev.lifeboat.backup.catalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.common.events.CloudEvent;
+import dev.lifeboat.common.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -19,22 +22,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The backup catalog in the control database ({@code backup.backups}). */
+/**
+ * The backup catalog in the control database ({@code backup.backups}). Each change of a backup's
+ * state commits together with its event in the outbox ({@code backup.outbox}, docs/events.md
+ * #delivery): a recorded change is always announced, and an announced one always recorded.
+ */
 @ApplicationScoped
 public class BackupRepository {
   private final Pool pool;
   private final ObjectMapper json;
+  private final Outbox outbox;
 
-  public BackupRepository(Pool pool, ObjectMapper json) {
+  public BackupRepository(Pool pool, ObjectMapper json, Outbox outbox) {
     this.pool = pool;
     this.json = json;
+    this.outbox = outbox;
   }
 
   /** The backup of a command, created if this is the command's first delivery. */
   public record Accepted(Backup backup, boolean created) {}
 
-  public Uni<Accepted> accept(Backup.Request request) {
-    return pool.preparedQuery(
+  /**
+   * Records the command's backup with its {@code backup.requested} event, on the command's first
+   * delivery; a later delivery finds the backup and adds no event.
+   */
+  public Uni<Accepted> accept(Backup.Request request, CloudEvent<?> requested) {
+    return pool.withTransaction(tx -> accept(tx, request, requested));
+  }
+
+  private Uni<Accepted> accept(SqlConnection tx, Backup.Request request, CloudEvent<?> requested) {
+    return tx.preparedQuery(
             """
             INSERT INTO backup.backups (backup_id, database, command_id, correlation_id, status, reason, migration,
                                         requested_by, labels, requested_at)
@@ -56,9 +73,12 @@ public class BackupRepository {
         .chain(
             rows ->
                 rows.iterator().hasNext()
-                    ? Uni.createFrom().item(new Accepted(from(rows.iterator().next()), true))
-                    : findByCommand(request.commandId())
-                        .map(existing -> new Accepted(existing.orElseThrow(), false)));
+                    ? outbox
+                        .append(tx, requested)
+                        .replaceWith(new Accepted(from(rows.iterator().next()), true))
+                    : tx.preparedQuery("SELECT * FROM backup.backups WHERE command_id = $1")
+                        .execute(Tuple.of(request.commandId()))
+                        .map(existing -> new Accepted(first(existing).orElseThrow(), false)));
   }
 
   public Uni<Optional<Backup>> find(String backupId) {
@@ -103,12 +123,14 @@ public class BackupRepository {
         .map(this::all);
   }
 
-  public Uni<Void> markRunning(String backupId, Instant startedAt) {
-    return update(
-        "UPDATE backup.backups SET status = 'RUNNING', started_at = $2, failure_reason = NULL,"
-            + " bytes_dumped = 0, bytes_stored = 0, bytes_per_second = 0 WHERE backup_id = $1",
-        backupId,
-        utc(startedAt));
+  /** Marks the backup running, with its {@code backup.started} event. */
+  public Uni<Void> markRunning(String backupId, Instant startedAt, CloudEvent<?> started) {
+    return change(
+            "UPDATE backup.backups SET status = 'RUNNING', started_at = $2, failure_reason = NULL,"
+                + " bytes_dumped = 0, bytes_stored = 0, bytes_per_second = 0 WHERE backup_id = $1",
+            Tuple.of(backupId, utc(startedAt)),
+            started)
+        .replaceWithVoid();
   }
 
   public Uni<Void> progress(
@@ -123,32 +145,43 @@ public class BackupRepository {
   }
 
   /**
-   * Records the backup as completed from its manifest. False when the backup had already finished
-   * (completed, failed or deleted): a finished backup's state is final.
+   * Records the backup as completed from its manifest, with its {@code backup.completed} event.
+   * False (and no event) when the backup had already finished (completed, failed or deleted): a
+   * finished backup's state is final.
    */
-  public Uni<Boolean> markCompleted(Manifest manifest) {
-    return updateUnfinished(
+  public Uni<Boolean> markCompleted(Manifest manifest, CloudEvent<?> completed) {
+    return change(
         "UPDATE backup.backups SET status = 'COMPLETED', completed_at = $2, manifest = $3,"
             + " bytes_dumped = $4, bytes_stored = $5"
             + " WHERE backup_id = $1 AND status IN ('REQUESTED', 'RUNNING')",
-        manifest.backupId(),
-        utc(manifest.completedAt()),
-        toJson(manifest),
-        manifest.dumpBytes(),
-        manifest.sizeBytes());
+        Tuple.of(
+            manifest.backupId(),
+            utc(manifest.completedAt()),
+            toJson(manifest),
+            manifest.dumpBytes(),
+            manifest.sizeBytes()),
+        completed);
   }
 
   /**
-   * Records the backup as failed. False when it had already finished: a late failure never turns a
-   * completed backup into a failed one.
+   * Records the backup as failed, with its {@code backup.failed} event. False (and no event) when
+   * it had already finished: a late failure never turns a completed backup into a failed one.
    */
-  public Uni<Boolean> markFailed(String backupId, String reason, Instant at) {
-    return updateUnfinished(
+  public Uni<Boolean> markFailed(String backupId, String reason, Instant at, CloudEvent<?> failed) {
+    return change(
         "UPDATE backup.backups SET status = 'FAILED', failure_reason = $2, completed_at = $3"
             + " WHERE backup_id = $1 AND status IN ('REQUESTED', 'RUNNING')",
-        backupId,
-        reason,
-        utc(at));
+        Tuple.of(backupId, reason, utc(at)),
+        failed);
+  }
+
+  /**
+   * Announces a finished backup's terminal event again, for a redelivered command: the event has
+   * the id it was first appended with, so this adds nothing while the outbox still holds it, and
+   * publishes it again (consumers dedupe by id) once it has been pruned.
+   */
+  public Uni<Void> announceAgain(CloudEvent<?> terminal) {
+    return pool.withTransaction(tx -> outbox.append(tx, terminal));
   }
 
   /** Sets the pin; the manifest copy in the catalog follows. Empty when there is no such backup. */
@@ -164,12 +197,14 @@ public class BackupRepository {
         .map(this::first);
   }
 
-  public Uni<Void> markDeleted(String backupId, String reason, Instant at) {
-    return update(
-        "UPDATE backup.backups SET status = 'DELETED', deleted_at = $2, deleted_reason = $3 WHERE backup_id = $1",
-        backupId,
-        utc(at),
-        reason);
+  /** Marks the backup deleted, with its {@code backup.pruned} event. */
+  public Uni<Void> markDeleted(String backupId, String reason, Instant at, CloudEvent<?> pruned) {
+    return change(
+            "UPDATE backup.backups SET status = 'DELETED', deleted_at = $2, deleted_reason = $3"
+                + " WHERE backup_id = $1",
+            Tuple.of(backupId, utc(at), reason),
+            pruned)
+        .replaceWithVoid();
   }
 
   public Uni<Void> markVerified(String backupId, Instant at) {
@@ -177,8 +212,17 @@ public class BackupRepository {
         "UPDATE backup.backups SET verified_at = $2 WHERE backup_id = $1", backupId, utc(at));
   }
 
-  private Uni<Boolean> updateUnfinished(String sql, Object... params) {
-    return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> rows.rowCount() == 1);
+  /**
+   * Runs a one-row update and appends its event in the same transaction, only when the row changed.
+   * True when it did.
+   */
+  private Uni<Boolean> change(String sql, Tuple params, CloudEvent<?> event) {
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(sql)
+                .execute(params)
+                .map(rows -> rows.rowCount() == 1)
+                .call(changed -> changed ? outbox.append(tx, event) : Uni.createFrom().voidItem()));
   }
 
   private Uni<Void> update(String sql, Object... params) {

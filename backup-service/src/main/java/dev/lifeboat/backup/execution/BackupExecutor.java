@@ -14,6 +14,8 @@ import dev.lifeboat.backup.storage.BackupStore;
 import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.BackupEvents;
+import dev.lifeboat.common.events.CloudEvent;
+import dev.lifeboat.common.events.EventData;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.failpoints.Failpoints;
 import dev.lifeboat.common.messaging.EventPublisher;
@@ -26,23 +28,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Takes one backup from start to its manifest, on a worker thread: catalog and events at each step,
  * and on failure a reason a human can act on, with nothing left in storage. A stored manifest is
  * final: the backup then completes, if need be after a restart, and is never failed or removed.
+ *
+ * <p>A backup's start and ending commit with their events (the catalog appends them to the outbox),
+ * so a backup never waits for the broker; only {@code backup.progress}, a report, goes to the
+ * broker directly and is dropped when it does not take it.
  */
 @ApplicationScoped
 public class BackupExecutor {
   private static final Logger LOG = Logger.getLogger(BackupExecutor.class);
-
-  /**
-   * How long a backup's start or ending waits for the broker to take it before the command is left
-   * unacknowledged, for its redelivery to announce it again.
-   */
-  static final Duration PUBLISH_FOR = Duration.ofMinutes(5);
 
   private final BackupRepository catalog;
   private final DumpPipeline pipeline;
@@ -99,14 +98,16 @@ public class BackupExecutor {
     }
     String correlation = backup.correlationId();
     Instant started = clock.instant();
-    catalog.markRunning(id, started).await().indefinitely();
-    publishPatiently(
-        "backup.started of " + id,
-        () ->
-            events.publish(
+    catalog
+        .markRunning(
+            id,
+            started,
+            events.event(
                 EventType.BACKUP_STARTED,
                 correlation,
-                new BackupEvents.Started(id, database, backup.migration())));
+                new BackupEvents.Started(id, database, backup.migration())))
+        .await()
+        .indefinitely();
     String prefix = ObjectKeys.prefix(database, id);
     Manifest manifest;
     try {
@@ -238,15 +239,17 @@ public class BackupExecutor {
   }
 
   /**
-   * Records and announces a stored backup as completed. Idempotent: after a crash anywhere in here
-   * the redelivered command does it again, and {@code backup.completed} keeps its id.
+   * Records a stored backup as completed, with its {@code backup.completed}. Idempotent: after a
+   * crash anywhere in here the redelivered command does it again, and {@code backup.completed}
+   * keeps its id.
    */
   private void complete(Backup backup, Manifest manifest, Instant started) {
     String id = backup.backupId();
     String database = backup.database();
     Duration took =
         started == null ? Duration.ZERO : Duration.between(started, manifest.completedAt());
-    if (catalog.markCompleted(manifest).await().indefinitely()) {
+    CloudEvent<BackupEvents.Completed> completed = completedEvent(backup, manifest, took);
+    if (catalog.markCompleted(manifest, completed).await().indefinitely()) {
       metrics.completed(
           database, took, manifest.sizeBytes(), manifest.dumpBytes(), manifest.completedAt());
     } else {
@@ -256,9 +259,9 @@ public class BackupExecutor {
             "backup %s of %s was stored but is %s; not announced as completed", id, database, now);
         return;
       }
+      catalog.announceAgain(completed).await().indefinitely();
     }
     Failpoints.reach("backup.after-catalog");
-    publishPatiently("backup.completed of " + id, () -> announceCompleted(backup, manifest, took));
     LOG.infof(
         "backup %s of %s completed: %d bytes stored in %s",
         id, database, manifest.sizeBytes(), took);
@@ -266,26 +269,57 @@ public class BackupExecutor {
   }
 
   /**
-   * Publishes {@code backup.completed} for a backup the catalog holds as completed, under the id
-   * derived from the backup id: each publication of it is the same event to consumers.
+   * A command for a backup that had finished: its terminal event ({@code backup.completed} or
+   * {@code backup.failed}) goes to the outbox again, with the id it first had (a no-op while the
+   * outbox still holds it). A backup of another state has none.
    */
-  public Uni<Void> announceCompleted(Backup backup, Manifest manifest, Duration took) {
-    return events
-        .publishOnce(
-            EventType.BACKUP_COMPLETED,
-            backup.correlationId(),
-            new BackupEvents.Completed(
-                backup.backupId(),
-                backup.database(),
-                manifest.objectKey(),
-                manifest.sizeBytes(),
-                manifest.dumpBytes(),
-                manifest.sha256(),
-                took.toMillis(),
-                manifest.tables().size(),
-                backup.migration()),
-            backup.backupId())
-        .replaceWithVoid();
+  public Uni<Void> announceAgain(Backup backup) {
+    return switch (backup.status()) {
+      case COMPLETED ->
+          catalog.announceAgain(completedEvent(backup, backup.manifest(), took(backup)));
+      case FAILED -> catalog.announceAgain(failedEvent(backup, backup.failureReason()));
+      default -> Uni.createFrom().voidItem();
+    };
+  }
+
+  private static Duration took(Backup backup) {
+    return backup.startedAt() == null || backup.completedAt() == null
+        ? Duration.ZERO
+        : Duration.between(backup.startedAt(), backup.completedAt());
+  }
+
+  /** {@code backup.completed}, under the id derived from the backup id. */
+  private CloudEvent<BackupEvents.Completed> completedEvent(
+      Backup backup, Manifest manifest, Duration took) {
+    return ending(
+        EventType.BACKUP_COMPLETED,
+        backup,
+        new BackupEvents.Completed(
+            backup.backupId(),
+            backup.database(),
+            manifest.objectKey(),
+            manifest.sizeBytes(),
+            manifest.dumpBytes(),
+            manifest.sha256(),
+            took.toMillis(),
+            manifest.tables().size(),
+            backup.migration()));
+  }
+
+  /** {@code backup.failed}, under the id derived from the backup id. */
+  public CloudEvent<BackupEvents.Failed> failedEvent(Backup backup, String reason) {
+    return ending(
+        EventType.BACKUP_FAILED,
+        backup,
+        new BackupEvents.Failed(backup.backupId(), backup.database(), reason));
+  }
+
+  /**
+   * A backup's terminal event, under an id derived from the backup and the event's type: each
+   * announcement of it is the same event to consumers.
+   */
+  private <T extends EventData> CloudEvent<T> ending(EventType<T> type, Backup backup, T data) {
+    return events.eventOnce(type, backup.correlationId(), data, backup.backupId());
   }
 
   /**
@@ -303,47 +337,14 @@ public class BackupExecutor {
         LOG.warnf("could not remove what backup %s left: %s", id, cleanup.getMessage());
       }
     }
-    if (!catalog.markFailed(id, reason, clock.instant()).await().indefinitely()) {
+    if (!catalog
+        .markFailed(id, reason, clock.instant(), failedEvent(backup, reason))
+        .await()
+        .indefinitely()) {
       LOG.warnf("backup %s of %s had already finished; its failure is not recorded", id, database);
       return;
     }
     metrics.failed(database);
-    publishPatiently(
-        "backup.failed of " + id,
-        () ->
-            events.publishOnce(
-                EventType.BACKUP_FAILED,
-                backup.correlationId(),
-                new BackupEvents.Failed(id, database, reason),
-                id));
-  }
-
-  /**
-   * Publishes, trying again with a growing pause (0.5 s doubling to 15 s) while the broker does not
-   * take it, for up to {@link #PUBLISH_FOR}; then throws, leaving the command unacknowledged: its
-   * redelivery (after a restart or a rebalance) finds the backup where it was and announces it
-   * again. A producer gives a record up after its {@code delivery.timeout.ms} (two minutes by
-   * default), so a broker down longer than that would otherwise fail or lose the announcement.
-   */
-  private static void publishPatiently(String what, Supplier<Uni<?>> publication) {
-    long deadline = System.nanoTime() + PUBLISH_FOR.toNanos();
-    for (long pause = 500; ; pause = Math.min(pause * 2, 15_000)) {
-      try {
-        publication.get().await().indefinitely();
-        return;
-      } catch (RuntimeException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        LOG.warnf("%s is not published yet (%s); trying again", what, e.getMessage());
-        try {
-          Thread.sleep(pause);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
   }
 
   private void applyRetention(String database) {

@@ -13,7 +13,6 @@ import dev.lifeboat.common.messaging.EventPublisher;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Turns a backup command into exactly one backup: the command's id is the idempotency key, so a
@@ -37,17 +36,16 @@ public class BackupIntake {
 
   /**
    * Records the request (once), announces it (once), and runs or joins its backup. A command of a
-   * completed backup announces {@code backup.completed} again, under the same event id: a crash may
-   * have come between the catalog and the event.
+   * completed or failed backup announces its {@code backup.completed} or {@code backup.failed}
+   * again, under the same event id (consumers store it once).
    */
   public Uni<Backup> accept(CloudEvent<BackupEvents.Requested> command, Runnable whenFinished) {
     return record(command)
         .call(
             backup -> {
-              if (backup.status() == BackupStatus.COMPLETED) {
-                return executor
-                    .announceCompleted(backup, backup.manifest(), took(backup))
-                    .invoke(whenFinished);
+              if (backup.status() == BackupStatus.COMPLETED
+                  || backup.status() == BackupStatus.FAILED) {
+                return executor.announceAgain(backup).invoke(whenFinished);
               }
               if (backup.status().finished()) {
                 whenFinished.run();
@@ -62,13 +60,10 @@ public class BackupIntake {
             });
   }
 
-  private static Duration took(Backup backup) {
-    return backup.startedAt() == null || backup.completedAt() == null
-        ? Duration.ZERO
-        : Duration.between(backup.startedAt(), backup.completedAt());
-  }
-
-  /** The catalog entry of the command, made and announced if this is its first delivery. */
+  /**
+   * The catalog entry of the command, made if this is its first delivery, together with its {@code
+   * backup.requested} event.
+   */
   public Uni<Backup> record(CloudEvent<BackupEvents.Requested> command) {
     BackupEvents.Requested data = command.data();
     String backupId = data.backupId() != null ? data.backupId() : BackupIds.next(clock);
@@ -84,15 +79,21 @@ public class BackupIntake {
             data.labels(),
             clock.instant());
     return catalog
-        .accept(request)
-        .call(
-            accepted ->
-                accepted.created()
-                    ? events.publish(
-                        EventType.BACKUP_REQUESTED,
-                        accepted.backup().correlationId(),
-                        data.withBackupId(backupId))
-                    : Uni.createFrom().voidItem())
+        .accept(
+            request,
+            events.event(
+                EventType.BACKUP_REQUESTED, request.correlationId(), data.withBackupId(backupId)))
         .map(BackupRepository.Accepted::backup);
+  }
+
+  /**
+   * Fails a recorded backup whose command the broker did not take, with its {@code backup.failed}:
+   * its {@code backup.requested} is already in the outbox.
+   */
+  public Uni<Void> notQueued(Backup backup, String reason) {
+    return catalog
+        .markFailed(
+            backup.backupId(), reason, clock.instant(), executor.failedEvent(backup, reason))
+        .replaceWithVoid();
   }
 }

@@ -75,7 +75,8 @@ public class BackupDeletion {
 
   /**
    * Removes the backup's objects, manifest first so that it stops existing before its dump goes,
-   * and records and announces the deletion. A backup a restore holds is not touched: 409.
+   * and records the deletion with its {@code backup.pruned} event. A backup a restore holds is not
+   * touched: 409.
    *
    * <p>A restore places its hold, then reads the manifest; this deletes the manifest, then looks
    * for holds again. Whichever comes second sees the other: the restore finds no manifest, or this
@@ -101,12 +102,15 @@ public class BackupDeletion {
     } catch (StorageException e) {
       throw new IllegalStateException("could not delete backup " + id + ": " + e.getMessage(), e);
     }
-    catalog.markDeleted(id, reason, clock.instant()).await().indefinitely();
-    events
-        .publish(
-            EventType.BACKUP_PRUNED,
-            backup.correlationId(),
-            new BackupEvents.Pruned(id, database, reason))
+    catalog
+        .markDeleted(
+            id,
+            reason,
+            clock.instant(),
+            events.event(
+                EventType.BACKUP_PRUNED,
+                backup.correlationId(),
+                new BackupEvents.Pruned(id, database, reason)))
         .await()
         .indefinitely();
   }

@@ -48,14 +48,13 @@ public class EventPublisher {
   }
 
   /**
-   * Builds and publishes the one event of {@code type} about {@code idKey} (a backup or restore
-   * id), under the id {@link CloudEvent#onceId} derives from both: publishing it again, after a
-   * crash, yields an event with the same id, which consumers store once.
+   * The one event of {@code type} about {@code idKey} (a backup or restore id), under the id {@link
+   * CloudEvent#onceId} derives from both: announcing it again, after a crash or for a redelivered
+   * command, yields an event with the same id, which consumers store once.
    */
-  public <T extends EventData> Uni<CloudEvent<T>> publishOnce(
+  public <T extends EventData> CloudEvent<T> eventOnce(
       EventType<T> type, String correlationId, T data, String idKey) {
-    CloudEvent<T> event = event(type, correlationId, data).withId(CloudEvent.onceId(type, idKey));
-    return publish(event).replaceWith(event);
+    return event(type, correlationId, data).withId(CloudEvent.onceId(type, idKey));
   }
 
   public Uni<Void> publish(CloudEvent<?> event) {

@@ -131,9 +131,7 @@ class RestoreOutcomes {
   }
 
   private <T extends EventData> CloudEvent<T> ending(EventType<T> type, Restore r, T data) {
-    return events
-        .event(type, r.correlationId(), data)
-        .withId(CloudEvent.onceId(type, r.restoreId()));
+    return events.eventOnce(type, r.correlationId(), data, r.restoreId());
   }
 
   private static String failedStep(Restore r) {

@@ -234,12 +234,11 @@ public class RestoreRequests {
   public Cancel cancel(String restoreId, String who) {
     Restore restore = existing(restoreId);
     var event =
-        events
-            .event(
-                EventType.RESTORE_CANCELLED,
-                restore.correlationId(),
-                new RestoreEvents.Cancelled(restoreId, restore.database(), who))
-            .withId(CloudEvent.onceId(EventType.RESTORE_CANCELLED, restoreId));
+        events.eventOnce(
+            EventType.RESTORE_CANCELLED,
+            restore.correlationId(),
+            new RestoreEvents.Cancelled(restoreId, restore.database(), who),
+            restoreId);
     Optional<Restore> cancelled =
         catalog
             .cancel(restoreId, "cancelled by " + who, clock.instant(), event)
