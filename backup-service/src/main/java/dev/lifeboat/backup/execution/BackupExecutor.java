@@ -18,6 +18,7 @@ import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventData;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.failpoints.Failpoints;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -118,7 +119,7 @@ public class BackupExecutor {
               targets.get(database),
               ObjectKeys.dump(database, id),
               (dumped, stored, rate) -> {
-                catalog.progress(id, dumped, stored, rate).await().indefinitely();
+                catalog.progress(id, dumped, stored, rate).await().atMost(IoWaits.LIMIT);
                 // Progress is a report, not the backup's record: the dump neither waits for the
                 // broker nor fails without it, and a report the broker does not take is dropped.
                 events
@@ -249,17 +250,18 @@ public class BackupExecutor {
     Duration took =
         started == null ? Duration.ZERO : Duration.between(started, manifest.completedAt());
     CloudEvent<BackupEvents.Completed> completed = completedEvent(backup, manifest, took);
-    if (catalog.markCompleted(manifest, completed).await().indefinitely()) {
+    if (catalog.markCompleted(manifest, completed).await().atMost(IoWaits.LIMIT)) {
       metrics.completed(
           database, took, manifest.sizeBytes(), manifest.dumpBytes(), manifest.completedAt());
     } else {
-      BackupStatus now = catalog.find(id).await().indefinitely().map(Backup::status).orElse(null);
+      BackupStatus now =
+          catalog.find(id).await().atMost(IoWaits.LIMIT).map(Backup::status).orElse(null);
       if (now != BackupStatus.COMPLETED) {
         LOG.warnf(
             "backup %s of %s was stored but is %s; not announced as completed", id, database, now);
         return;
       }
-      catalog.announceAgain(completed).await().indefinitely();
+      catalog.announceAgain(completed).await().atMost(IoWaits.LIMIT);
     }
     Failpoints.reach("backup.after-catalog");
     LOG.infof(

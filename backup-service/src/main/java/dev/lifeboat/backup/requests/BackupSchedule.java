@@ -5,6 +5,7 @@ import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.BackupEvents;
 import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.EventType;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.schedules.CronSchedules;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.ScheduledExecution;
@@ -79,6 +80,6 @@ public class BackupSchedule {
             CloudEvent.DATA_CONTENT_TYPE,
             id,
             data);
-    commands.send(command).await().indefinitely();
+    commands.send(command).await().atMost(IoWaits.LIMIT);
   }
 }

@@ -10,6 +10,7 @@ import dev.lifeboat.backup.storage.BackupStore;
 import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.events.BackupEvents;
 import dev.lifeboat.common.events.EventType;
+import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
@@ -46,14 +47,15 @@ public class BackupDeletion {
               + backup.status()
               + "; only completed backups can be pinned");
     }
-    Backup updated = catalog.setPinned(backupId, pinned).await().indefinitely().orElseThrow();
+    Backup updated =
+        catalog.setPinned(backupId, pinned).await().atMost(IoWaits.LIMIT).orElseThrow();
     try {
       store.put(
           ObjectKeys.manifest(updated.database(), backupId),
           json.writerWithDefaultPrettyPrinter().writeValueAsBytes(updated.manifest()),
           "application/json");
     } catch (StorageException | JsonProcessingException e) {
-      catalog.setPinned(backupId, !pinned).await().indefinitely();
+      catalog.setPinned(backupId, !pinned).await().atMost(IoWaits.LIMIT);
       throw new IllegalStateException(
           "could not update the manifest of " + backupId + ": " + e.getMessage(), e);
     }
@@ -128,7 +130,7 @@ public class BackupDeletion {
   }
 
   private Backup existing(String backupId) {
-    return Backup.existing(catalog.find(backupId).await().indefinitely(), backupId);
+    return Backup.existing(catalog.find(backupId).await().atMost(IoWaits.LIMIT), backupId);
   }
 
   private static ClientErrorException conflict(String message) {

@@ -4,6 +4,7 @@ import dev.lifeboat.backup.catalog.BackupRepository;
 import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.databases.TargetDatabases;
+import dev.lifeboat.common.io.IoWaits;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
@@ -34,7 +35,7 @@ public class Retention {
     TargetDatabase target = targets.get(database);
     var decisions =
         RetentionPolicy.select(
-            catalog.completed(database).await().indefinitely(),
+            catalog.completed(database).await().atMost(IoWaits.LIMIT),
             target.keepLast(),
             target.maxAge(),
             clock.instant());
