@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlDatabaseTlsIT {
 
   @Test
+  @SuppressWarnings("try") // the service is held, not used: its readiness is the assertion
   void aServiceUsesAControlDatabaseThatAcceptsOnlyVerifiedTls(@TempDir Path dir) throws Exception {
     TestCertificates certificates = TestCertificates.make(dir.resolve("ca"));
     try (LocalPostgres server =

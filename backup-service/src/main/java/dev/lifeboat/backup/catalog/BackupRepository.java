@@ -115,14 +115,6 @@ public class BackupRepository {
         .map(this::all);
   }
 
-  /** Backups that were running or waiting when a process stopped. */
-  public Uni<List<Backup>> unfinished() {
-    return pool.preparedQuery(
-            "SELECT * FROM backup.backups WHERE status IN ('REQUESTED', 'RUNNING') ORDER BY requested_at")
-        .execute()
-        .map(this::all);
-  }
-
   /** Marks the backup running, with its {@code backup.started} event. */
   public Uni<Void> markRunning(String backupId, Instant startedAt, CloudEvent<?> started) {
     return change(
