@@ -31,11 +31,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A dependency away in the middle of a backup, against the packaged service: object storage
- * unreachable (a partition: nothing moves, nothing is refused) for 60 s mid-upload. The backup ends
- * exactly once — COMPLETED with a manifest whose sha256 is the stored dump's, or FAILED with
- * nothing stored — and the next backup completes. (The control database away for 30 s mid-backup is
- * not here yet: the backup is then left stuck until a restart, readiness DOWN —
- * docs/reliability.md.)
+ * unreachable (a partition: nothing moves, nothing is refused) for 60 s mid-upload, and the control
+ * database refusing every connection for 30 s. Each backup ends exactly once — COMPLETED with a
+ * manifest whose sha256 is the stored dump's, or FAILED with nothing stored — and the next backup
+ * completes. While the control database is away readiness says so; the backup runs again by itself.
  */
 class BackupOutagesIT {
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
@@ -91,6 +90,52 @@ class BackupOutagesIT {
       assertEquals(
           "COMPLETED",
           awaitEnd(service, request(service), Duration.ofSeconds(120)).path("status").asText());
+    }
+  }
+
+  @Test
+  void controlDatabaseAwayForThirtySecondsDuringABackup() throws Exception {
+    String control = "lifeboat_backup_outage_control";
+    pg.createDatabase(control);
+    try (CuttingProxy proxy = new CuttingProxy(pg.host(), pg.port());
+        TopicRecorder events = kafka.recorder(Topics.EVENTS);
+        ServiceProcess service = start("control", control, proxy.port(), Map.of())) {
+      String backupId = request(service);
+      awaitStored(service, backupId);
+      long cut = System.nanoTime();
+      proxy.refuseFor(Duration.ofSeconds(30));
+      boolean sawDown = false;
+      while (System.nanoTime() - cut < Duration.ofSeconds(28).toNanos()) {
+        sawDown |= ready(service) == 503;
+        Thread.sleep(1_000);
+      }
+      assertTrue(sawDown, "readiness is DOWN while the control database is away");
+      JsonNode end = awaitEnd(service, backupId, Duration.ofSeconds(180));
+      System.out.printf(
+          "control database outage: the backup ended %d s after the cut: %s%n",
+          (System.nanoTime() - cut) / 1_000_000_000L, end);
+      long readyBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (ready(service) != 200 && System.nanoTime() < readyBy) {
+        Thread.sleep(500);
+      }
+      assertEquals(200, ready(service), "ready again once the control database is back");
+      assertEndedOnce(events, end, backupId);
+      assertEquals(
+          "COMPLETED",
+          awaitEnd(service, request(service), Duration.ofSeconds(120)).path("status").asText());
+    }
+  }
+
+  private int ready(ServiceProcess service) throws Exception {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (java.io.IOException e) {
+      return -1;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.lifeboat.backup.execution;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs backups with bounded concurrency and at most one per database, in the order they came.
@@ -25,11 +29,27 @@ public class BackupQueue {
     boolean run();
   }
 
-  /** Told of a backup whose worker stopped unexpectedly, its command left unacknowledged. */
+  /**
+   * Told of a backup whose worker stopped unexpectedly (its command left unacknowledged, the work
+   * to run again), and of its end once it ran again.
+   */
   @FunctionalInterface
   public interface Stuck {
     void stuck(String work, RuntimeException cause);
+
+    default void resumed(String work) {}
   }
+
+  /** The longest pause before a backup whose worker stopped unexpectedly runs again. */
+  static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
+
+  private static final ScheduledExecutorService RETRIES =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "backup-retry");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final int maxConcurrent;
   private final Executor workers;
@@ -53,6 +73,7 @@ public class BackupQueue {
     final String database;
     final Work work;
     final List<Runnable> whenFinished = new ArrayList<>();
+    int failures;
 
     Job(String backupId, String database, Work work) {
       this.backupId = backupId;
@@ -104,23 +125,51 @@ public class BackupQueue {
 
   private void run(Job job) {
     boolean finished = false;
+    Duration retryAfter = null;
     try {
       finished = job.work.run();
+      if (job.failures > 0) {
+        stuck.resumed("backup " + job.backupId);
+      }
     } catch (RuntimeException e) {
-      // Its command stays unacknowledged and is redelivered after a restart.
+      // The work stopped outside its own steps (the control database away, say). Its command stays
+      // unacknowledged, and the same work runs again after a pause, as a redelivered command
+      // would after a restart: it reads what is done from the catalog and storage and goes on
+      // from there. Meanwhile readiness says why (StuckWork).
       stuck.stuck("backup " + job.backupId, e);
+      job.failures++;
+      retryAfter = retryPause(job.failures);
     } finally {
       List<Runnable> callbacks;
       synchronized (this) {
         busyDatabases.remove(job.database);
-        byBackupId.remove(job.backupId);
         running--;
+        if (retryAfter == null) {
+          byBackupId.remove(job.backupId);
+        }
         callbacks = List.copyOf(job.whenFinished);
       }
       if (finished) {
         callbacks.forEach(Runnable::run);
       }
+      if (retryAfter != null) {
+        RETRIES.schedule(
+            () -> {
+              synchronized (this) {
+                waiting.add(job);
+              }
+              dispatch();
+            },
+            retryAfter.toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
       dispatch();
     }
+  }
+
+  /** 1, 2, 4, ... seconds, at most {@link #MAX_RETRY_PAUSE}. */
+  static Duration retryPause(int failures) {
+    long seconds = 1L << Math.min(failures - 1, 5);
+    return Duration.ofSeconds(Math.min(seconds, MAX_RETRY_PAUSE.toSeconds()));
   }
 }

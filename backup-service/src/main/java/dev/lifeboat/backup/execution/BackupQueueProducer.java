@@ -31,7 +31,20 @@ public class BackupQueueProducer {
   @Produces
   @ApplicationScoped
   BackupQueue queue(StuckWork stuckWork) {
-    return new BackupQueue(maxConcurrent, workers, stuckWork::stuck);
+    return new BackupQueue(
+        maxConcurrent,
+        workers,
+        new BackupQueue.Stuck() {
+          @Override
+          public void stuck(String work, RuntimeException cause) {
+            stuckWork.stuck(work, cause);
+          }
+
+          @Override
+          public void resumed(String work) {
+            stuckWork.resumed(work);
+          }
+        });
   }
 
   void close(@Disposes BackupQueue queue) {

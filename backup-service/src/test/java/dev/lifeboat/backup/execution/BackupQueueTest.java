@@ -107,6 +107,45 @@ class BackupQueueTest {
     assertEquals(1, acked.getCount(), "b1 stays unacknowledged, so Kafka redelivers it");
   }
 
+  @Test
+  void aBackupWhoseWorkerStoppedRunsAgainAndIsAcknowledgedWhenItEnds() throws Exception {
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    BackupQueue queue =
+        new BackupQueue(
+            1,
+            pool,
+            new BackupQueue.Stuck() {
+              @Override
+              public void stuck(String work, RuntimeException cause) {
+                told.add("stuck " + work);
+              }
+
+              @Override
+              public void resumed(String work) {
+                told.add("resumed " + work);
+              }
+            });
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch acked = new CountDownLatch(1);
+
+    queue.submit(
+        "b1",
+        "app",
+        () -> {
+          if (runs.incrementAndGet() == 1) {
+            throw new IllegalStateException("control database down");
+          }
+          return true;
+        },
+        acked::countDown);
+
+    assertTrue(acked.await(10, TimeUnit.SECONDS), "acknowledged once it ran again and ended");
+    assertEquals(2, runs.get());
+    assertEquals(List.of("stuck backup b1", "resumed backup b1"), told);
+    assertEquals(java.time.Duration.ofSeconds(1), BackupQueue.retryPause(1));
+    assertEquals(java.time.Duration.ofSeconds(30), BackupQueue.retryPause(9));
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
