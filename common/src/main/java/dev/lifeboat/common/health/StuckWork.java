@@ -29,7 +29,7 @@ public class StuckWork implements HealthCheck {
 
   public StuckWork(MeterRegistry registry) {
     Gauge.builder("lifeboat.stuck.work", stuck, Map::size)
-        .description("Work items stopped until the service restarts (see readiness for why)")
+        .description("Work items stopped where they should not have (see readiness for why)")
         .register(registry);
   }
 
@@ -40,7 +40,11 @@ public class StuckWork implements HealthCheck {
             ? cause.getClass().getSimpleName()
             : cause.getMessage();
     stuck.put(work, reason);
-    LOG.errorf(cause, "%s is stuck until the service restarts: %s", work, reason);
+    LOG.errorf(
+        cause,
+        "%s is stuck (it runs again after a pause, or when the service restarts): %s",
+        work,
+        reason);
   }
 
   /** {@code work} went on after all. */
