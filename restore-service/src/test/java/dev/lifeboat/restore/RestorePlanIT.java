@@ -371,6 +371,17 @@ class RestorePlanIT {
         .statusCode(400);
     plan("{\"backupId\":\"" + id + "\",\"database\":\"shop\",\"mode\":\"SIDEWAYS\"}")
         .statusCode(400);
+    // A ticket with a space or a reason beyond 256 characters is refused, naming the field.
+    plan("{\"backupId\":\"" + id + "\",\"database\":\"shop\",\"ticket\":\"INC 1\"}")
+        .statusCode(400)
+        .body("violations[0].field", equalTo("ticket"));
+    plan("{\"backupId\":\""
+            + id
+            + "\",\"database\":\"shop\",\"reason\":\""
+            + "x".repeat(257)
+            + "\"}")
+        .statusCode(400)
+        .body("violations[0].field", equalTo("reason"));
     plan("{\"backupId\":\"" + id + "\",\"database\":\"shop\",\"tables\":[\"orders\"]}")
         .statusCode(400);
     given()
