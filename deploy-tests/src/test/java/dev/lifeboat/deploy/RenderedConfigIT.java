@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.testsupport.KafkaEndpoint;
+import dev.lifeboat.testsupport.Ports;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.S3Endpoint;
 import dev.lifeboat.testsupport.TestServers;
 import dev.lifeboat.testsupport.Tokens;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -186,7 +186,7 @@ class RenderedConfigIT {
     }
     env.putAll(outside);
     env.put("LIFEBOAT_POSTGRES_BIN_DIR", pg.clientBinDir().toString());
-    int port = freePort();
+    int port = Ports.free();
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
 
     // As in the image: the packaged app in deployments/, its working directory, and the targets'
@@ -387,12 +387,6 @@ class RenderedConfigIT {
       for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.delete(path);
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

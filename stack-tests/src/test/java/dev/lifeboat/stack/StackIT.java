@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.testsupport.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,15 +68,15 @@ class StackIT {
     deleteRecursively(stackDir);
     ENV.put("LIFEBOAT_STACK_MODE", "local");
     ENV.put("LIFEBOAT_STACK_DIR", stackDir.toString());
-    ENV.put("LIFEBOAT_PG_PORT", String.valueOf(freePort()));
-    int kafka = freePort();
+    ENV.put("LIFEBOAT_PG_PORT", String.valueOf(Ports.free()));
+    int kafka = Ports.free();
     ENV.put("LIFEBOAT_KAFKA", "127.0.0.1:" + kafka);
-    ENV.put("LIFEBOAT_KAFKA_CONTROLLER_PORT", String.valueOf(freePort()));
-    ENV.put("LIFEBOAT_S3_ENDPOINT", "http://127.0.0.1:" + freePort());
-    ENV.put("LIFEBOAT_BACKUP_PORT", String.valueOf(freePort()));
-    ENV.put("LIFEBOAT_RESTORE_PORT", String.valueOf(freePort()));
-    ENV.put("LIFEBOAT_HEALTH_PORT", String.valueOf(freePort()));
-    ENV.put("LIFEBOAT_AUDIT_PORT", String.valueOf(freePort()));
+    ENV.put("LIFEBOAT_KAFKA_CONTROLLER_PORT", String.valueOf(Ports.free()));
+    ENV.put("LIFEBOAT_S3_ENDPOINT", "http://127.0.0.1:" + Ports.free());
+    ENV.put("LIFEBOAT_BACKUP_PORT", String.valueOf(Ports.free()));
+    ENV.put("LIFEBOAT_RESTORE_PORT", String.valueOf(Ports.free()));
+    ENV.put("LIFEBOAT_HEALTH_PORT", String.valueOf(Ports.free()));
+    ENV.put("LIFEBOAT_AUDIT_PORT", String.valueOf(Ports.free()));
     started = true;
     Run up = stack(Duration.ofMinutes(10), "up");
     assertEquals(0, up.exit(), "bin/stack up failed:\n" + up.output());
@@ -429,12 +429,6 @@ class StackIT {
       Thread.sleep(500);
     }
     throw new AssertionError(url + " never reached " + status + ": " + last);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private static boolean listening(int port) {
