@@ -3,7 +3,7 @@ package dev.lifeboat.backup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lifeboat.archive.locks.DatabaseLocks;
+import dev.lifeboat.archive.server.DatabaseLocks;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.messaging.Topics;
 import dev.lifeboat.testsupport.KafkaEndpoint;

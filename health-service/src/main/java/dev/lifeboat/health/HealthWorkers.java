@@ -1,10 +1,9 @@
 package dev.lifeboat.health;
 
+import dev.lifeboat.common.work.WorkerThreads;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads that run verifications and the checks that events and schedules start: checks block
@@ -16,15 +15,7 @@ public class HealthWorkers {
   private final ExecutorService executor;
 
   public HealthWorkers(HealthConfig config) {
-    AtomicInteger n = new AtomicInteger();
-    this.executor =
-        Executors.newFixedThreadPool(
-            Math.max(1, config.maxConcurrent()),
-            r -> {
-              Thread t = new Thread(r, "health-worker-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.executor = WorkerThreads.fixed("health-worker", config.maxConcurrent());
   }
 
   public void execute(Runnable task) {

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
-import dev.lifeboat.archive.locks.DatabaseLocks;
+import dev.lifeboat.archive.server.DatabaseLocks;
 import dev.lifeboat.archive.testing.StoredBackupFixture;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.databases.TargetDatabase;

@@ -1,10 +1,11 @@
 package dev.lifeboat.archive.restore;
 
 import dev.lifeboat.archive.ArchiveReader;
-import dev.lifeboat.archive.ExactRowCounts;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
 import dev.lifeboat.archive.PgProcess;
+import dev.lifeboat.archive.server.ExactRowCounts;
+import dev.lifeboat.archive.server.TargetServer;
 import dev.lifeboat.common.databases.TargetDatabase;
 import java.io.IOException;
 import java.io.InputStream;

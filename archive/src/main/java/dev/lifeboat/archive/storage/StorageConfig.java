@@ -20,13 +20,13 @@ public interface StorageConfig {
 
   Optional<String> region();
 
-  /** How long reading backups waits for a connection to object storage ({@link StoredBackups}). */
+  /** How long each call to object storage waits for a connection ({@link MinioClients}). */
   @WithDefault("10s")
   Duration connectTimeout();
 
   /**
-   * How long reading backups waits for the next bytes once connected: an outage shorter than this
-   * is ridden out, a longer one fails the read instead of leaving it waiting for ever.
+   * How long each call to object storage waits for the next bytes once connected: an outage shorter
+   * than this is ridden out, a longer one fails the read instead of leaving it waiting for ever.
    */
   @WithDefault("2m")
   Duration readTimeout();

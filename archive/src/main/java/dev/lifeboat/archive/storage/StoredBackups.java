@@ -1,8 +1,8 @@
 package dev.lifeboat.archive.storage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.archive.ArchiveReader;
 import dev.lifeboat.archive.Manifest;
-import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -32,18 +32,7 @@ public class StoredBackups {
   private final ObjectMapper json;
 
   public StoredBackups(StorageConfig config, ObjectMapper json) {
-    var builder =
-        MinioClient.builder()
-            .endpoint(config.endpoint())
-            .credentials(config.accessKey(), config.secretKey());
-    config.region().ifPresent(builder::region);
-    this.client = builder.build();
-    // MinIO's own default is five minutes for each, which holds a restore (and a readiness check)
-    // in a network partition that long.
-    client.setTimeout(
-        config.connectTimeout().toMillis(),
-        config.readTimeout().toMillis(),
-        config.readTimeout().toMillis());
+    this.client = MinioClients.blocking(config);
     this.bucket = config.bucket();
     this.json = json;
   }
@@ -150,17 +139,32 @@ public class StoredBackups {
     }
   }
 
-  /** Whether the bucket answers and exists: for readiness checks. */
-  public boolean reachable() {
-    try {
-      return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
-    } catch (Exception e) {
-      return false;
+  /**
+   * Reads the stored dump through SHA-256 (nothing kept in memory) and compares it with what the
+   * manifest promises: empty when every byte matches, else a sentence saying what differs. A dump
+   * that cannot be read at all is an {@link IOException}, not damage.
+   */
+  public Optional<String> damage(Manifest manifest) throws IOException {
+    ArchiveReader.Checksum checksum;
+    try (InputStream in = openDump(manifest)) {
+      checksum = ArchiveReader.checksum(in);
     }
-  }
-
-  public String bucket() {
-    return bucket;
+    if (checksum.sha256().equals(manifest.sha256())
+        && checksum.sizeBytes() == manifest.sizeBytes()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the stored object "
+            + manifest.objectKey()
+            + " is damaged: sha256 "
+            + checksum.sha256()
+            + " over "
+            + checksum.sizeBytes()
+            + " bytes, but the manifest says "
+            + manifest.sha256()
+            + " over "
+            + manifest.sizeBytes()
+            + " bytes");
   }
 
   /**

@@ -7,11 +7,12 @@ import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
 import dev.lifeboat.archive.PgProcess;
 import dev.lifeboat.archive.PostgresClientConfig;
-import dev.lifeboat.archive.locks.DatabaseLocks;
+import dev.lifeboat.archive.server.DatabaseLocks;
 import dev.lifeboat.backup.BackupConfig;
 import dev.lifeboat.backup.storage.BackupStore;
 import dev.lifeboat.backup.storage.StorageException;
 import dev.lifeboat.common.databases.TargetDatabase;
+import dev.lifeboat.common.work.WorkerThreads;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,13 +54,7 @@ public class DumpPipeline {
   private final BackupConfig config;
   private final List<String> recipients;
   private final PgBinaries binaries;
-  private final ExecutorService uploads =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "backup-upload");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService uploads = WorkerThreads.unbounded("backup-upload");
 
   public DumpPipeline(BackupStore store, BackupConfig config, PostgresClientConfig postgres) {
     this.store = store;

@@ -1,9 +1,9 @@
 package dev.lifeboat.backup.dump;
 
 import dev.lifeboat.archive.DumpedTables;
-import dev.lifeboat.archive.ExactRowCounts;
 import dev.lifeboat.archive.Manifest;
-import dev.lifeboat.archive.TargetJdbc;
+import dev.lifeboat.archive.server.ExactRowCounts;
+import dev.lifeboat.archive.server.TargetJdbc;
 import dev.lifeboat.common.databases.TargetDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;

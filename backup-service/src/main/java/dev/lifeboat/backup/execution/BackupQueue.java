@@ -1,5 +1,6 @@
 package dev.lifeboat.backup.execution;
 
+import dev.lifeboat.common.work.WorkerThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -43,13 +43,7 @@ public class BackupQueue {
   /** The longest pause before a backup whose worker stopped unexpectedly runs again. */
   static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
 
-  private static final ScheduledExecutorService RETRIES =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "backup-retry");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ScheduledExecutorService RETRIES = WorkerThreads.scheduled("backup-retry");
 
   private final int maxConcurrent;
   private final Executor workers;

@@ -2,12 +2,11 @@ package dev.lifeboat.backup.execution;
 
 import dev.lifeboat.backup.BackupConfig;
 import dev.lifeboat.common.health.StuckWork;
+import dev.lifeboat.common.work.WorkerThreads;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The queue with its own worker threads: dumps are long and blocking, never on the event loop. */
 @ApplicationScoped
@@ -17,15 +16,7 @@ public class BackupQueueProducer {
 
   public BackupQueueProducer(BackupConfig config) {
     this.maxConcurrent = config.maxConcurrent();
-    AtomicInteger n = new AtomicInteger();
-    this.workers =
-        Executors.newFixedThreadPool(
-            Math.max(1, maxConcurrent),
-            r -> {
-              Thread t = new Thread(r, "backup-worker-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.workers = WorkerThreads.fixed("backup-worker", maxConcurrent);
   }
 
   @Produces

@@ -1,8 +1,8 @@
 package dev.lifeboat.backup.storage;
 
+import dev.lifeboat.archive.storage.MinioClients;
 import dev.lifeboat.archive.storage.ObjectKeys;
 import dev.lifeboat.archive.storage.StorageConfig;
-import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioAsyncClient;
@@ -34,22 +34,8 @@ public class BackupStore {
 
   public BackupStore(StorageConfig config) {
     this.config = config;
-    var builder =
-        MinioClient.builder()
-            .endpoint(config.endpoint())
-            .credentials(config.accessKey(), config.secretKey());
-    config.region().ifPresent(builder::region);
-    this.client = builder.build();
-    var asyncBuilder =
-        MinioAsyncClient.builder()
-            .endpoint(config.endpoint())
-            .credentials(config.accessKey(), config.secretKey());
-    config.region().ifPresent(asyncBuilder::region);
-    this.asyncClient = asyncBuilder.build();
-  }
-
-  public String bucket() {
-    return config.bucket();
+    this.client = MinioClients.blocking(config);
+    this.asyncClient = MinioClients.async(config);
   }
 
   /**
@@ -189,15 +175,6 @@ public class BackupStore {
     } catch (Exception e) {
       // Not every S3 server lists multipart uploads; the object listing above already ran.
       LOG.debugf("could not list incomplete uploads under %s: %s", prefix, describe(e));
-    }
-  }
-
-  /** Whether the bucket can be reached: for the readiness check. */
-  public boolean reachable() {
-    try {
-      return client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build());
-    } catch (Exception e) {
-      return false;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.lifeboat.common.outbox;
 
 import dev.lifeboat.common.messaging.CloudEventRecords;
 import dev.lifeboat.common.messaging.EventPublisher;
+import dev.lifeboat.common.work.WorkerThreads;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -66,13 +66,7 @@ public class OutboxRelay {
   public record Round(int published, Throwable failure) {}
 
   void start(@Observes StartupEvent start) {
-    thread =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread t = new Thread(runnable, "lifeboat-outbox-relay");
-              t.setDaemon(true);
-              return t;
-            });
+    thread = WorkerThreads.scheduled("lifeboat-outbox-relay");
     thread.execute(this::loop);
   }
 

@@ -1,7 +1,7 @@
 package dev.lifeboat.health.running;
 
 import dev.lifeboat.archive.Manifest;
-import dev.lifeboat.archive.locks.DatabaseLocks;
+import dev.lifeboat.archive.server.DatabaseLocks;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.CloudEvent;

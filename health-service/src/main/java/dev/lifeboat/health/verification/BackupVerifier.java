@@ -1,11 +1,11 @@
 package dev.lifeboat.health.verification;
 
-import dev.lifeboat.archive.ArchiveReader;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
 import dev.lifeboat.archive.PostgresClientConfig;
 import dev.lifeboat.archive.restore.ArchiveRestore;
-import dev.lifeboat.archive.restore.TargetServer;
+import dev.lifeboat.archive.server.DerivedNames;
+import dev.lifeboat.archive.server.TargetServer;
 import dev.lifeboat.archive.storage.StoredBackups;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.databases.TargetDatabases;
@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -220,9 +221,9 @@ public class BackupVerifier {
 
   /** Streams the stored object through SHA-256 and compares digest and size with the manifest. */
   private boolean checksum(Manifest manifest, List<Finding> findings) {
-    ArchiveReader.Checksum checksum;
-    try (InputStream in = backups.openDump(manifest)) {
-      checksum = ArchiveReader.checksum(in);
+    Optional<String> damage;
+    try {
+      damage = backups.damage(manifest);
     } catch (Exception e) {
       findings.add(
           Finding.of(
@@ -231,26 +232,8 @@ public class BackupVerifier {
               "the stored object " + manifest.objectKey() + " cannot be read: " + e.getMessage()));
       return false;
     }
-    if (checksum.sha256().equals(manifest.sha256())
-        && checksum.sizeBytes() == manifest.sizeBytes()) {
-      return true;
-    }
-    findings.add(
-        Finding.of(
-            "checksum",
-            Severity.CRITICAL,
-            "the stored object "
-                + manifest.objectKey()
-                + " is damaged: sha256 "
-                + checksum.sha256()
-                + " over "
-                + checksum.sizeBytes()
-                + " bytes, but the manifest says "
-                + manifest.sha256()
-                + " over "
-                + manifest.sizeBytes()
-                + " bytes"));
-    return false;
+    damage.ifPresent(d -> findings.add(Finding.of("checksum", Severity.CRITICAL, d)));
+    return damage.isEmpty();
   }
 
   private void finish(
@@ -387,12 +370,9 @@ public class BackupVerifier {
     }
   }
 
-  /**
-   * {@code <db>_lbv_<8 hex>}: PostgreSQL cuts names at 63 bytes, so the database part is shortened.
-   */
+  /** {@code <db>_lbv_<8 hex>} ({@link DerivedNames}). */
   static String scratchName(Verification v) {
-    String db = v.database().length() <= 50 ? v.database() : v.database().substring(0, 50);
-    return db + "_lbv_" + v.verificationId().substring(v.verificationId().length() - 8);
+    return DerivedNames.of(v.database(), "lbv", DerivedNames.shortId(v.verificationId()));
   }
 
   private static String shorten(String reason) {

@@ -1,7 +1,7 @@
 package dev.lifeboat.restore.execution;
 
 import dev.lifeboat.archive.Manifest;
-import dev.lifeboat.archive.restore.TargetServer;
+import dev.lifeboat.archive.server.TargetServer;
 import dev.lifeboat.common.failpoints.Failpoints;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;

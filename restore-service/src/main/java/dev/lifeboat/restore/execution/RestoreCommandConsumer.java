@@ -4,6 +4,7 @@ import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.InvalidEventException;
 import dev.lifeboat.common.health.StuckWork;
 import dev.lifeboat.common.messaging.InboundEvents;
+import dev.lifeboat.common.work.WorkerThreads;
 import dev.lifeboat.restore.RestoreConfig;
 import dev.lifeboat.restore.catalog.RestoreRepository;
 import dev.lifeboat.restore.catalog.RestoreStatus;
@@ -11,7 +12,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -38,14 +38,7 @@ public class RestoreCommandConsumer {
     this.inbound = inbound;
     this.catalog = catalog;
     this.executor = executor;
-    this.workers =
-        Executors.newFixedThreadPool(
-            Math.max(1, config.maxConcurrent()),
-            r -> {
-              Thread t = new Thread(r, "restore-worker");
-              t.setDaemon(true);
-              return t;
-            });
+    this.workers = WorkerThreads.fixed("restore-worker", config.maxConcurrent());
   }
 
   @Incoming("restore-command-in")

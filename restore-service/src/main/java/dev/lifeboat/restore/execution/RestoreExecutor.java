@@ -1,13 +1,14 @@
 package dev.lifeboat.restore.execution;
 
 import dev.lifeboat.archive.Manifest;
-import dev.lifeboat.archive.locks.DatabaseLocks;
+import dev.lifeboat.archive.server.DatabaseLocks;
 import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.RestoreEvents;
 import dev.lifeboat.common.events.RestoreEvents.Mode;
 import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
+import dev.lifeboat.common.work.WorkerThreads;
 import dev.lifeboat.restore.RestoreConfig;
 import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreRepository;
@@ -18,7 +19,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
 
@@ -48,13 +48,7 @@ public class RestoreExecutor {
   private final NewDatabaseMode newDatabase;
   private final InPlaceMode inPlace;
   private final TablesMode tables;
-  private final ScheduledExecutorService watcher =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "restore-cancel-watch");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService watcher = WorkerThreads.scheduled("restore-cancel-watch");
 
   RestoreExecutor(
       RestoreRepository catalog,

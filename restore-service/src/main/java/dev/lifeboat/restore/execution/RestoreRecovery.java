@@ -1,6 +1,6 @@
 package dev.lifeboat.restore.execution;
 
-import dev.lifeboat.archive.locks.DatabaseLocks;
+import dev.lifeboat.archive.server.DatabaseLocks;
 import dev.lifeboat.common.events.RestoreEvents.Mode;
 import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.restore.RestoreConfig;

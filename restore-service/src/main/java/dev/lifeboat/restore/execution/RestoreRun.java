@@ -1,6 +1,7 @@
 package dev.lifeboat.restore.execution;
 
-import dev.lifeboat.archive.restore.TargetServer;
+import dev.lifeboat.archive.server.DerivedNames;
+import dev.lifeboat.archive.server.TargetServer;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.RestoreEvents;
@@ -70,7 +71,7 @@ final class RestoreRun {
 
   /** {@code <db>_lbr_<8 hex>}, where SWAP restores before the swap. */
   String scratchName() {
-    return shorten(database(), 50) + "_lbr_" + suffix();
+    return DerivedNames.of(database(), "lbr", suffix());
   }
 
   /** {@code <db>_pre_<restoreId>}, the undo kept after a swap. */
@@ -79,12 +80,12 @@ final class RestoreRun {
   }
 
   static String keptName(String database, String restoreId) {
-    return shorten(database, 63 - 5 - restoreId.length()) + "_pre_" + restoreId;
+    return DerivedNames.of(database, "pre", restoreId);
   }
 
   /** The last eight characters of the restore id, for names that must stay short. */
   String suffix() {
-    return restore.restoreId().substring(restore.restoreId().length() - 8);
+    return DerivedNames.shortId(restore.restoreId());
   }
 
   String current() {
@@ -154,9 +155,5 @@ final class RestoreRun {
       }
     }
     return -1;
-  }
-
-  private static String shorten(String name, int max) {
-    return name.length() <= max ? name : name.substring(0, max);
   }
 }

@@ -4,9 +4,9 @@ import dev.lifeboat.archive.ArchiveReader;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.PgBinaries;
 import dev.lifeboat.archive.PostgresClientConfig;
-import dev.lifeboat.archive.locks.DatabaseLocks;
 import dev.lifeboat.archive.restore.ArchiveRestore;
-import dev.lifeboat.archive.restore.TargetServer;
+import dev.lifeboat.archive.server.DatabaseLocks;
+import dev.lifeboat.archive.server.TargetServer;
 import dev.lifeboat.archive.storage.StoredBackups;
 import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
@@ -93,22 +93,9 @@ class RestoreSteps {
 
   /** The stored bytes must be exactly what the manifest promises, before anything is touched. */
   void verifyChecksum(Manifest manifest) throws Exception {
-    ArchiveReader.Checksum checksum;
-    try (InputStream in = backups.openDump(manifest)) {
-      checksum = ArchiveReader.checksum(in);
-    }
-    if (!checksum.sha256().equals(manifest.sha256())
-        || checksum.sizeBytes() != manifest.sizeBytes()) {
-      throw new StepFailure(
-          "the stored backup does not match its manifest (sha256 "
-              + checksum.sha256()
-              + ", "
-              + checksum.sizeBytes()
-              + " bytes; expected "
-              + manifest.sha256()
-              + ", "
-              + manifest.sizeBytes()
-              + " bytes): it is damaged; nothing was touched");
+    Optional<String> damage = backups.damage(manifest);
+    if (damage.isPresent()) {
+      throw new StepFailure(damage.get() + "; nothing was touched");
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.lifeboat.restore.plan;
 
 import dev.lifeboat.archive.DumpedTables;
-import dev.lifeboat.archive.ExactRowCounts;
-import dev.lifeboat.archive.TargetJdbc;
+import dev.lifeboat.archive.server.ExactRowCounts;
+import dev.lifeboat.archive.server.TargetJdbc;
 import dev.lifeboat.common.databases.TargetDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

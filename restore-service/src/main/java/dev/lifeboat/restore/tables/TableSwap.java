@@ -1,6 +1,7 @@
 package dev.lifeboat.restore.tables;
 
-import dev.lifeboat.archive.restore.TargetServer;
+import dev.lifeboat.archive.server.DerivedNames;
+import dev.lifeboat.archive.server.TargetServer;
 import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.restore.plan.TableName;
@@ -252,13 +253,9 @@ public final class TableSwap {
     return Quoting.identifier(schema) + "." + Quoting.identifier(name);
   }
 
-  /**
-   * {@code <name>_lbr_<8 hex>}, the name shortened so that the whole fits PostgreSQL's 63 bytes.
-   */
+  /** {@code <name>_lbr_<8 hex>} ({@link DerivedNames}). */
   static String aside(String name, String suffix) {
-    String tail = "_lbr_" + suffix;
-    return (name.length() + tail.length() <= 63 ? name : name.substring(0, 63 - tail.length()))
-        + tail;
+    return DerivedNames.of(name, "lbr", suffix);
   }
 
   private static void emptySearchPath(Connection c) throws SQLException {

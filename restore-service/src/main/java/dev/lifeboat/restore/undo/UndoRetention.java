@@ -1,6 +1,6 @@
 package dev.lifeboat.restore.undo;
 
-import dev.lifeboat.archive.restore.TargetServer;
+import dev.lifeboat.archive.server.TargetServer;
 import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.databases.UnknownDatabaseException;
 import dev.lifeboat.common.io.IoWaits;

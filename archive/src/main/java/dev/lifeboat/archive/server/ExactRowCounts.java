@@ -1,4 +1,4 @@
-package dev.lifeboat.archive;
+package dev.lifeboat.archive.server;
 
 import dev.lifeboat.common.databases.Quoting;
 import java.sql.ResultSet;

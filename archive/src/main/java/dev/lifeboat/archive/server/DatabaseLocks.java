@@ -1,6 +1,5 @@
-package dev.lifeboat.archive.locks;
+package dev.lifeboat.archive.server;
 
-import dev.lifeboat.archive.restore.TargetServer;
 import dev.lifeboat.common.databases.TargetDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

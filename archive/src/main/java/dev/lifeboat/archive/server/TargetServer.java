@@ -1,6 +1,5 @@
-package dev.lifeboat.archive.restore;
+package dev.lifeboat.archive.server;
 
-import dev.lifeboat.archive.TargetJdbc;
 import dev.lifeboat.common.databases.Quoting;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.failpoints.Failpoints;
