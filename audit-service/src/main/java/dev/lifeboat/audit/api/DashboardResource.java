@@ -3,7 +3,6 @@ package dev.lifeboat.audit.api;
 import dev.lifeboat.audit.AuditConfig;
 import dev.lifeboat.audit.store.AuditRepository;
 import dev.lifeboat.audit.store.DashboardRepository;
-import dev.lifeboat.common.api.Problem;
 import dev.lifeboat.common.api.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -15,9 +14,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * {@code /api/v1/dashboard}: what the dashboard page shows besides the live feed, in one request,
@@ -25,16 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  */
 @Path("/api/v1/dashboard")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(
-    responseCode = "401",
-    description = "No valid bearer token",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "403",
-    description = "The token's roles do not allow this",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class DashboardResource {
   private final DashboardRepository repository;
   private final AuditRepository events;

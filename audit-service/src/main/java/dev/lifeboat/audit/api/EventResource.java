@@ -5,7 +5,6 @@ import dev.lifeboat.audit.store.AuditRepository;
 import dev.lifeboat.audit.store.EventQuery;
 import dev.lifeboat.audit.store.Kind;
 import dev.lifeboat.audit.stream.EventTail;
-import dev.lifeboat.common.api.Problem;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.databases.DatabaseNames;
 import dev.lifeboat.common.events.TextLimits;
@@ -37,21 +36,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /api/v1/events}: the audit log, queried page by page or followed live. */
 @Path("/api/v1/events")
-@APIResponse(
-    responseCode = "400",
-    description = "Invalid filter or cursor",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "401",
-    description = "No valid bearer token",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "403",
-    description = "The token's roles do not allow this",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class EventResource {
   static final String CURSOR = "[0-9]{1,18}";
   private static final int DEFAULT_LIMIT = 100;

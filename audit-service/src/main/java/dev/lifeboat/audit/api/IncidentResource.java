@@ -22,21 +22,10 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /api/v1/incidents/{correlationId}/report}: a restore's timeline, in Markdown. */
 @Path("/api/v1/incidents")
-@APIResponse(
-    responseCode = "401",
-    description = "No valid bearer token",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "403",
-    description = "The token's roles do not allow this",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class IncidentResource {
   public static final String MARKDOWN = "text/markdown";
 

@@ -28,21 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /** {@code /api/v1/migrations}: each migration's log, built from the stored events. */
 @Path("/api/v1/migrations")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(
-    responseCode = "400",
-    description = "Invalid parameter",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "401",
-    description = "No valid bearer token",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "403",
-    description = "The token's roles do not allow this",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class MigrationResource {
   /** A log longer than this is cut; its entries say so by ending early. */
   static final int MAX_ENTRIES = 5_000;

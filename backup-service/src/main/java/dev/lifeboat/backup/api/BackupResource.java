@@ -11,8 +11,6 @@ import dev.lifeboat.common.backups.BackupIds;
 import dev.lifeboat.common.databases.DatabaseNames;
 import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.BackupEvents;
-import dev.lifeboat.common.events.CloudEvent;
-import dev.lifeboat.common.events.EventType;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -35,8 +33,6 @@ import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,23 +46,7 @@ import org.jboss.resteasy.reactive.RestHeader;
 @Path("/api/v1/backups")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@APIResponse(
-    responseCode = "400",
-    description = "Invalid request",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "401",
-    description = "No valid bearer token",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "403",
-    description = "The token's roles do not allow this",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class BackupResource {
-  private static final String SOURCE = "/lifeboat/backup-service/api";
 
   private final BackupRepository catalog;
   private final BackupIntake intake;
@@ -129,17 +109,7 @@ public class BackupResource {
             caller.getPrincipal().getName(),
             body.labels(),
             BackupIds.next(java.time.Clock.systemUTC()));
-    var command =
-        new CloudEvent<>(
-            CloudEvent.SPEC_VERSION,
-            commandId,
-            SOURCE,
-            EventType.BACKUP_REQUESTED.name(),
-            body.database(),
-            OffsetDateTime.now(ZoneOffset.UTC),
-            CloudEvent.DATA_CONTENT_TYPE,
-            commandId,
-            data);
+    var command = commands.command("api", commandId, data);
     return intake
         .record(command)
         .call(

@@ -3,8 +3,6 @@ package dev.lifeboat.backup.requests;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.databases.TargetDatabases;
 import dev.lifeboat.common.events.BackupEvents;
-import dev.lifeboat.common.events.CloudEvent;
-import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.schedules.CronSchedules;
 import io.quarkus.runtime.StartupEvent;
@@ -12,8 +10,6 @@ import io.quarkus.scheduler.ScheduledExecution;
 import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -26,7 +22,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BackupSchedule {
   private static final Logger LOG = Logger.getLogger(BackupSchedule.class);
-  private static final String SOURCE = "/lifeboat/backup-service/schedule";
 
   private final Scheduler scheduler;
   private final TargetDatabases targets;
@@ -69,17 +64,7 @@ public class BackupSchedule {
     String id = "schedule:" + target.name() + ":" + run.getScheduledFireTime().getEpochSecond();
     var data =
         new BackupEvents.Requested(target.name(), "scheduled", null, "scheduler", Map.of(), null);
-    var command =
-        new CloudEvent<>(
-            CloudEvent.SPEC_VERSION,
-            id,
-            SOURCE,
-            EventType.BACKUP_REQUESTED.name(),
-            target.name(),
-            OffsetDateTime.now(ZoneOffset.UTC),
-            CloudEvent.DATA_CONTENT_TYPE,
-            id,
-            data);
+    var command = commands.command("schedule", id, data);
     commands.send(command).await().atMost(IoWaits.LIMIT);
   }
 }

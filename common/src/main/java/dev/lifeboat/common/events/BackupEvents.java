@@ -37,6 +37,16 @@ public final class BackupEvents {
     public Requested withBackupId(String id) {
       return new Requested(database, reason, migration, requestedBy, labels, id);
     }
+
+    /**
+     * This request as the command backup-service consumes: the one place a {@code backup.requested}
+     * command is built (the API, the schedule and restore's safety backup). {@code commandId} is
+     * its id and idempotency key: the same command sent twice is one backup.
+     */
+    public CloudEvent<Requested> command(String source, String commandId, String correlationId) {
+      return CloudEvent.create(EventType.BACKUP_REQUESTED, source, correlationId, this)
+          .withId(commandId);
+    }
   }
 
   /** {@code dev.lifeboat.backup.started}: pg_dump is running. */

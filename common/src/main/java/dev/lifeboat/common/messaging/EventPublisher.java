@@ -69,4 +69,9 @@ public class EventPublisher {
   public String source() {
     return source;
   }
+
+  /** {@code /lifeboat/<application>/<part>}: where in this service a command comes from. */
+  public String source(String part) {
+    return source + "/" + part;
+  }
 }

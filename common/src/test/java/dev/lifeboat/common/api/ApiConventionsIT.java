@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lifeboat.common.databases.TargetDatabases;
@@ -304,5 +305,24 @@ class ApiConventionsIT {
     given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     given().get("/q/openapi").then().statusCode(200).body(containsString("/test/probe"));
+  }
+
+  @Test
+  void everyOperationDocumentsItsProblemResponses() {
+    String post = "paths.'/test/probe'.post.responses.";
+    String delete = "paths.'/test/probe'.delete.responses.";
+    given()
+        .queryParam("format", "json")
+        .get("/q/openapi")
+        .then()
+        .statusCode(200)
+        .body(
+            post + "'400'.content.'application/problem+json'.schema.'$ref'",
+            equalTo("#/components/schemas/Problem"))
+        .body(post + "'401'.description", equalTo("No valid bearer token"))
+        .body(post + "'403'.description", equalTo("The token's roles do not allow this"))
+        .body(delete + "'401'.description", equalTo("No valid bearer token"))
+        .body(delete + "'400'", nullValue())
+        .body("components.schemas.Problem.properties.status.type", equalTo("integer"));
   }
 }

@@ -34,19 +34,6 @@ import org.jboss.resteasy.reactive.RestHeader;
 @Path("/api/v1/migration-facts")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@APIResponse(
-    responseCode = "400",
-    description = "Invalid request or unknown database",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "401",
-    description = "No valid bearer token",
-    content = @Content(mediaType = Problem.MEDIA_TYPE))
-@APIResponse(
-    responseCode = "403",
-    description = "The token's roles do not allow this",
-    content = @Content(mediaType = Problem.MEDIA_TYPE))
 public class MigrationFactResource {
   private final MigrationFacts facts;
 

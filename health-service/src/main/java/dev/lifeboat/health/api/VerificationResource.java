@@ -42,19 +42,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Path("/api/v1/verifications")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@APIResponse(
-    responseCode = "400",
-    description = "Invalid request or unknown database",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "401",
-    description = "No valid bearer token",
-    content = @Content(mediaType = Problem.MEDIA_TYPE))
-@APIResponse(
-    responseCode = "403",
-    description = "The token's roles do not allow this",
-    content = @Content(mediaType = Problem.MEDIA_TYPE))
 public class VerificationResource {
   private final BackupVerifier verifier;
   private final VerificationRepository catalog;

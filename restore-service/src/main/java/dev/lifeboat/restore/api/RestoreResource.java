@@ -39,19 +39,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Path("/api/v1/restores")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@APIResponse(
-    responseCode = "400",
-    description = "Invalid request",
-    content =
-        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-    responseCode = "401",
-    description = "No valid bearer token",
-    content = @Content(mediaType = Problem.MEDIA_TYPE))
-@APIResponse(
-    responseCode = "403",
-    description = "The token's roles do not allow this",
-    content = @Content(mediaType = Problem.MEDIA_TYPE))
 public class RestoreResource {
   private final RestoreRequests requests;
   private final SecurityIdentity caller;

@@ -3,9 +3,7 @@ package dev.lifeboat.restore.safety;
 import dev.lifeboat.archive.Manifest;
 import dev.lifeboat.archive.storage.StoredBackups;
 import dev.lifeboat.common.events.BackupEvents;
-import dev.lifeboat.common.events.CloudEvent;
 import dev.lifeboat.common.events.CloudEventCodec;
-import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.CloudEventRecords;
 import dev.lifeboat.common.messaging.EventPublisher;
@@ -15,9 +13,6 @@ import dev.lifeboat.restore.catalog.RestoreRepository;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -68,17 +63,7 @@ public class SafetyBackups {
     var data =
         new BackupEvents.Requested(
             r.database(), REASON, null, r.confirmedBy(), Map.of("restoreId", r.restoreId()), null);
-    var command =
-        new CloudEvent<>(
-            CloudEvent.SPEC_VERSION,
-            commandId,
-            events.source(),
-            EventType.BACKUP_REQUESTED.name(),
-            r.database(),
-            OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS),
-            CloudEvent.DATA_CONTENT_TYPE,
-            r.correlationId(),
-            data);
+    var command = data.command(events.source(), commandId, r.correlationId());
     emitter
         .sendMessage(CloudEventRecords.message(codec, command, r.database()))
         .await()
