@@ -1,5 +1,6 @@
 package dev.lifeboat.archive;
 
+import dev.lifeboat.common.databases.TableName;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,9 +62,6 @@ public final class CustomFormatScanner {
     this.out = out;
     this.tocOnly = tocOnly;
   }
-
-  /** A table of the archive, as its TABLE DATA entry names it. */
-  public record TableName(String schema, String name) {}
 
   /**
    * Copies all of {@code in} to {@code out}. Returns every table's row count in archive order, or

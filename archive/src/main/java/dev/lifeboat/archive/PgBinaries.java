@@ -48,10 +48,6 @@ public final class PgBinaries {
     return dir.resolve("pg_restore");
   }
 
-  public Path dir() {
-    return dir;
-  }
-
   public int majorVersion() {
     return majorVersion;
   }

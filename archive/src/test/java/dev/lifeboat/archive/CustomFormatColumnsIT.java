@@ -2,6 +2,7 @@ package dev.lifeboat.archive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.lifeboat.common.databases.TableName;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.TestServers;
@@ -58,9 +59,9 @@ class CustomFormatColumnsIT {
   void namesEveryTablesColumnsWhateverTheCompression() throws Exception {
     var expected =
         Map.of(
-            new CustomFormatScanner.TableName("public", "orders"),
+            new TableName("public", "orders"),
             List.of("id", "note", "Total (EUR)"),
-            new CustomFormatScanner.TableName("Other", "Weird \"Name\""),
+            new TableName("Other", "Weird \"Name\""),
             List.of("a", "b,c"));
     for (String compress : List.of("--compress=0", "--compress=6")) {
       var columns =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lifeboat.common.databases.TableName;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.TestServers;
@@ -119,17 +120,17 @@ class CustomFormatScannerIT {
     assertTrue(script(archive).contains("line one\\nline two"), "the script holds the data");
     assertEquals(
         Map.of(
-            new CustomFormatScanner.TableName("public", "plain"),
+            new TableName("public", "plain"),
             5000L,
-            new CustomFormatScanner.TableName("public", "empty_one"),
+            new TableName("public", "empty_one"),
             0L,
-            new CustomFormatScanner.TableName("public", "nulls"),
+            new TableName("public", "nulls"),
             77L,
-            new CustomFormatScanner.TableName("Other Schema", "Weird \"Name\" é"),
+            new TableName("Other Schema", "Weird \"Name\" é"),
             333L,
-            new CustomFormatScanner.TableName("public", "events_2025"),
+            new TableName("public", "events_2025"),
             PG.queryLong("scanner_src", "SELECT count(*) FROM events_2025"),
-            new CustomFormatScanner.TableName("public", "events_2026"),
+            new TableName("public", "events_2026"),
             PG.queryLong("scanner_src", "SELECT count(*) FROM events_2026")),
         counts);
   }
@@ -146,7 +147,7 @@ class CustomFormatScannerIT {
       var counts = CustomFormatScanner.copy(new ByteArrayInputStream(archive), copy).orElseThrow();
 
       assertArrayEquals(archive, copy.toByteArray());
-      assertEquals(5000L, counts.get(new CustomFormatScanner.TableName("public", "plain")));
+      assertEquals(5000L, counts.get(new TableName("public", "plain")));
     } finally {
       Files.delete(file);
     }

@@ -1,6 +1,6 @@
 package dev.lifeboat.archive.server;
 
-import dev.lifeboat.common.databases.Quoting;
+import dev.lifeboat.common.databases.TableName;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,9 +22,7 @@ public final class ExactRowCounts {
    */
   public static OptionalLong of(Statement statement, String schema, String table)
       throws SQLException {
-    String sql =
-        "SELECT count(*) FROM ONLY " + Quoting.identifier(schema) + "." + Quoting.identifier(table);
-    try (ResultSet rs = statement.executeQuery(sql)) {
+    try (ResultSet rs = statement.executeQuery(sql(new TableName(schema, table)))) {
       rs.next();
       return OptionalLong.of(rs.getLong(1));
     } catch (SQLException e) {
@@ -33,6 +31,11 @@ public final class ExactRowCounts {
       }
       throw e;
     }
+  }
+
+  /** The statement that counts the table's own rows, also for clients other than JDBC. */
+  public static String sql(TableName table) {
+    return "SELECT count(*) FROM ONLY " + table.quoted();
   }
 
   /** The rows of a table that must exist. */

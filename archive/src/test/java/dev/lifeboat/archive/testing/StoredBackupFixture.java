@@ -10,6 +10,7 @@ import dev.lifeboat.archive.PgBinaries;
 import dev.lifeboat.archive.PgProcess;
 import dev.lifeboat.archive.storage.ObjectKeys;
 import dev.lifeboat.common.backups.BackupIds;
+import dev.lifeboat.common.databases.TableName;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.S3Endpoint;
@@ -109,7 +110,7 @@ public final class StoredBackupFixture {
     String backupId = BackupIds.next(Clock.systemUTC());
     Instant createdAt = Instant.now();
     var stored = new ByteArrayOutputStream();
-    Map<CustomFormatScanner.TableName, Long> rows;
+    Map<TableName, Long> rows;
     ArchiveWriter writer = ArchiveWriter.create(stored, 3, 0, ageRecipients);
     try (PgProcess pgDump =
         PgProcess.start(

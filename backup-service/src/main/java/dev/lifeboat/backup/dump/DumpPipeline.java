@@ -11,6 +11,7 @@ import dev.lifeboat.archive.server.DatabaseLocks;
 import dev.lifeboat.backup.BackupConfig;
 import dev.lifeboat.backup.storage.BackupStore;
 import dev.lifeboat.backup.storage.StorageException;
+import dev.lifeboat.common.databases.TableName;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.work.WorkerThreads;
 import jakarta.annotation.PreDestroy;
@@ -125,7 +126,7 @@ public class DumpPipeline {
                 fromDump, config.compressionLevel(), config.compressionWorkers(), recipients);
         // The scanner passes headers on in pieces of a few bytes: buffered, zstd gets 1 MiB writes.
         var toWriter = new BufferedOutputStream(progress(writer, listener), IO_BUFFER);
-        Optional<Map<CustomFormatScanner.TableName, Long>> streamCounts;
+        Optional<Map<TableName, Long>> streamCounts;
         try {
           streamCounts =
               CustomFormatScanner.copy(
@@ -171,11 +172,9 @@ public class DumpPipeline {
   }
 
   /** The tables the archive holds, with their rows as counted and their sizes from the catalog. */
-  static List<Manifest.Table> withRows(
-      List<Manifest.Table> catalog, Map<CustomFormatScanner.TableName, Long> rows) {
-    Map<CustomFormatScanner.TableName, Long> sizes = new HashMap<>();
-    catalog.forEach(
-        t -> sizes.put(new CustomFormatScanner.TableName(t.schema(), t.name()), t.bytes()));
+  static List<Manifest.Table> withRows(List<Manifest.Table> catalog, Map<TableName, Long> rows) {
+    Map<TableName, Long> sizes = new HashMap<>();
+    catalog.forEach(t -> sizes.put(new TableName(t.schema(), t.name()), t.bytes()));
     return rows.entrySet().stream()
         .map(
             e ->

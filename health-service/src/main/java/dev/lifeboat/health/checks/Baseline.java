@@ -1,7 +1,7 @@
 package dev.lifeboat.health.checks;
 
-import dev.lifeboat.archive.CustomFormatScanner.TableName;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.common.databases.TableName;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

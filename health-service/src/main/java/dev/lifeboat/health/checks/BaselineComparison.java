@@ -1,8 +1,9 @@
 package dev.lifeboat.health.checks;
 
-import dev.lifeboat.archive.CustomFormatScanner.TableName;
 import dev.lifeboat.archive.DumpedTables;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.archive.server.ExactRowCounts;
+import dev.lifeboat.common.databases.TableName;
 import io.vertx.mutiny.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,9 +49,9 @@ final class BaselineComparison {
             new Finding(
                 "tables",
                 Severity.CRITICAL,
-                TableNames.display(name),
+                name.toString(),
                 "table "
-                    + TableNames.display(name)
+                    + name.toString()
                     + " is missing: backup "
                     + baseline.backupId()
                     + " has it with "
@@ -64,9 +65,9 @@ final class BaselineComparison {
             new Finding(
                 "tables",
                 Severity.INFO,
-                TableNames.display(name),
+                name.toString(),
                 "table "
-                    + TableNames.display(name)
+                    + name.toString()
                     + " is new: backup "
                     + baseline.backupId()
                     + " has none"));
@@ -116,11 +117,11 @@ final class BaselineComparison {
               new Finding(
                   "columns",
                   Severity.WARNING,
-                  TableNames.display(table),
+                  table.toString(),
                   "column "
                       + column
                       + " of "
-                      + TableNames.display(table)
+                      + table.toString()
                       + " was dropped: backup "
                       + baseline.backupId()
                       + " has it"));
@@ -132,11 +133,11 @@ final class BaselineComparison {
               new Finding(
                   "columns",
                   Severity.INFO,
-                  TableNames.display(table),
+                  table.toString(),
                   "column "
                       + column
                       + " of "
-                      + TableNames.display(table)
+                      + table.toString()
                       + " is new: backup "
                       + baseline.backupId()
                       + " has none"));
@@ -158,19 +159,15 @@ final class BaselineComparison {
       }
       long now;
       try {
-        now =
-            s.query("SELECT count(*) FROM ONLY " + TableNames.quoted(name))
-                .iterator()
-                .next()
-                .getLong(0);
+        now = s.query(ExactRowCounts.sql(name)).iterator().next().getLong(0);
       } catch (RuntimeException e) {
         findings.add(
             new Finding(
                 "row-counts",
                 Severity.WARNING,
-                TableNames.display(name),
+                name.toString(),
                 "could not count the rows of "
-                    + TableNames.display(name)
+                    + name.toString()
                     + ": "
                     + DatabaseChecks.message(e)));
         continue;
@@ -185,8 +182,8 @@ final class BaselineComparison {
           new Finding(
               "row-counts",
               flagged ? Severity.CRITICAL : Severity.INFO,
-              TableNames.display(name),
-              TableNames.display(name)
+              name.toString(),
+              name.toString()
                   + " lost "
                   + lost
                   + " of "

@@ -1,6 +1,6 @@
 package dev.lifeboat.health.checks;
 
-import dev.lifeboat.archive.CustomFormatScanner.TableName;
+import dev.lifeboat.common.databases.TableName;
 import dev.lifeboat.common.databases.TargetConnectOptions;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.health.HealthConfig;

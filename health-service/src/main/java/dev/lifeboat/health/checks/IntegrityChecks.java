@@ -1,7 +1,7 @@
 package dev.lifeboat.health.checks;
 
-import dev.lifeboat.archive.CustomFormatScanner.TableName;
 import dev.lifeboat.common.databases.Quoting;
+import dev.lifeboat.common.databases.TableName;
 import io.vertx.mutiny.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,23 +58,19 @@ final class IntegrityChecks {
       String sql =
           "SELECT count(*) FROM "
               + TableNames.only(fk.getString(5))
-              + TableNames.quoted(child)
+              + child.quoted()
               + " c WHERE "
               + (matchFull
                   ? "NOT (" + String.join(" AND ", keyPresent) + ")"
                   : String.join(" AND ", keyPresent))
               + " AND NOT EXISTS (SELECT 1 FROM "
               + TableNames.only(fk.getString(8))
-              + TableNames.quoted(parent)
+              + parent.quoted()
               + " p WHERE "
               + String.join(" AND ", matches)
               + ")";
       String constraint =
-          "foreign key "
-              + name
-              + (validated ? "" : " (NOT VALID)")
-              + " on "
-              + TableNames.display(child);
+          "foreign key " + name + (validated ? "" : " (NOT VALID)") + " on " + child.toString();
       long orphans;
       try {
         orphans = s.query(sql).iterator().next().getLong(0);
@@ -83,7 +79,7 @@ final class IntegrityChecks {
             new Finding(
                 "foreign-keys",
                 Severity.WARNING,
-                TableNames.display(child),
+                child.toString(),
                 "could not check " + constraint + ": " + DatabaseChecks.message(e)));
         continue;
       }
@@ -92,12 +88,12 @@ final class IntegrityChecks {
             new Finding(
                 "foreign-keys",
                 Severity.CRITICAL,
-                TableNames.display(child),
+                child.toString(),
                 constraint
                     + ": "
                     + orphans
                     + " row(s) reference a missing row of "
-                    + TableNames.display(parent)
+                    + parent.toString()
                     + " ("
                     + String.join(", ", columns)
                     + " -> "
@@ -123,11 +119,11 @@ final class IntegrityChecks {
           new Finding(
               "indexes",
               Severity.WARNING,
-              TableNames.display(table),
+              table.toString(),
               "index "
                   + row.getString(2)
                   + " on "
-                  + TableNames.display(table)
+                  + table.toString()
                   + " is invalid (a failed or still running CREATE INDEX CONCURRENTLY): queries"
                   + " do not use it and, if unique, it enforces nothing; drop and rebuild it"));
     }
@@ -160,9 +156,7 @@ final class IntegrityChecks {
       long increment = row.getLong(5);
       try {
         Row state =
-            s.query("SELECT last_value, is_called FROM " + TableNames.quoted(sequence))
-                .iterator()
-                .next();
+            s.query("SELECT last_value, is_called FROM " + sequence.quoted()).iterator().next();
         long next = state.getBoolean(1) ? state.getLong(0) + increment : state.getLong(0);
         Row extreme =
             s.query(
@@ -170,7 +164,7 @@ final class IntegrityChecks {
                         + (increment > 0 ? "max(" : "min(")
                         + Quoting.identifier(column)
                         + ")::bigint FROM "
-                        + TableNames.quoted(table))
+                        + table.quoted())
                 .iterator()
                 .next();
         Long highest = extreme.getLong(0);
@@ -179,11 +173,11 @@ final class IntegrityChecks {
               new Finding(
                   "sequences",
                   Severity.CRITICAL,
-                  TableNames.display(table),
+                  table.toString(),
                   "sequence "
-                      + TableNames.display(sequence)
+                      + sequence.toString()
                       + " is behind "
-                      + TableNames.display(table)
+                      + table.toString()
                       + "."
                       + column
                       + ": its next value is "
@@ -199,9 +193,9 @@ final class IntegrityChecks {
             new Finding(
                 "sequences",
                 Severity.WARNING,
-                TableNames.display(table),
+                table.toString(),
                 "could not check sequence "
-                    + TableNames.display(sequence)
+                    + sequence.toString()
                     + ": "
                     + DatabaseChecks.message(e)));
       }
@@ -226,9 +220,9 @@ final class IntegrityChecks {
           new Finding(
               "primary-keys",
               Severity.INFO,
-              TableNames.display(table),
+              table.toString(),
               "table "
-                  + TableNames.display(table)
+                  + table.toString()
                   + " has no primary key: duplicate rows cannot be told apart"));
     }
   }

@@ -2,10 +2,10 @@ package dev.lifeboat.restore.execution;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.common.databases.TableName;
 import dev.lifeboat.common.failpoints.Failpoints;
 import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.restore.catalog.RestoreRepository;
-import dev.lifeboat.restore.plan.TableName;
 import dev.lifeboat.restore.tables.TableSwap;
 import dev.lifeboat.restore.tables.TocSelection;
 import io.vertx.core.json.JsonObject;

@@ -3,6 +3,7 @@ package dev.lifeboat.restore.plan;
 import dev.lifeboat.archive.DumpedTables;
 import dev.lifeboat.archive.server.ExactRowCounts;
 import dev.lifeboat.archive.server.TargetJdbc;
+import dev.lifeboat.common.databases.TableName;
 import dev.lifeboat.common.databases.TargetDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

@@ -1,6 +1,7 @@
 package dev.lifeboat.restore.plan;
 
 import dev.lifeboat.archive.Manifest;
+import dev.lifeboat.common.databases.TableName;
 import dev.lifeboat.common.databases.TargetDatabase;
 import dev.lifeboat.common.events.RestoreEvents.Mode;
 import dev.lifeboat.restore.RestoreConfig;

@@ -1,6 +1,6 @@
 package dev.lifeboat.restore.tables;
 
-import dev.lifeboat.restore.plan.TableName;
+import dev.lifeboat.common.databases.TableName;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

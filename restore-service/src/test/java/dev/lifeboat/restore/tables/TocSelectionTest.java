@@ -3,7 +3,7 @@ package dev.lifeboat.restore.tables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.lifeboat.restore.plan.TableName;
+import dev.lifeboat.common.databases.TableName;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

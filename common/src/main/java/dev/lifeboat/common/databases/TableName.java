@@ -1,6 +1,9 @@
-package dev.lifeboat.restore.plan;
+package dev.lifeboat.common.databases;
 
-/** A table by schema and name (names may hold dots, so never joined into one string for keys). */
+/**
+ * A table by schema and name: the one type for it across the archive scanner, restore plans and
+ * health checks. Names may hold dots, so a table is never joined into one string for keys.
+ */
 public record TableName(String schema, String name) implements Comparable<TableName> {
   @Override
   public int compareTo(TableName other) {
@@ -16,6 +19,12 @@ public record TableName(String schema, String name) implements Comparable<TableN
         : new TableName(qualified.substring(0, dot), qualified.substring(dot + 1));
   }
 
+  /** {@code "schema"."table"}, for SQL. */
+  public String quoted() {
+    return Quoting.identifier(schema) + "." + Quoting.identifier(name);
+  }
+
+  /** {@code schema.table}, as people write it. */
   @Override
   public String toString() {
     return schema + "." + name;
