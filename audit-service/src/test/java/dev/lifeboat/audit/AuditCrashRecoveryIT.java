@@ -63,22 +63,7 @@ class AuditCrashRecoveryIT {
     // The broker's minimum: the dead process's partitions move to its successor quickly.
     properties.put("mp.messaging.incoming.audit-in.session.timeout.ms", "6000");
     // The jar's classpath has no test resources; the public key comes from test-support's file.
-    properties.put(
-        "mp.jwt.verify.publickey.location",
-        Path.of(
-                "..",
-                "test-support",
-                "src",
-                "main",
-                "resources",
-                "dev",
-                "lifeboat",
-                "testsupport",
-                "jwt",
-                "publicKey.pem")
-            .toAbsolutePath()
-            .normalize()
-            .toString());
+    properties.put("mp.jwt.verify.publickey.location", ServiceProcess.jwtPublicKeyFile());
     return ServiceProcess.start(
             JAR.toAbsolutePath(),
             env,

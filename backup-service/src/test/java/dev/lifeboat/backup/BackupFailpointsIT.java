@@ -16,9 +16,7 @@ import dev.lifeboat.testsupport.S3Resource;
 import dev.lifeboat.testsupport.ServiceProcess;
 import dev.lifeboat.testsupport.TestServers;
 import dev.lifeboat.testsupport.TopicRecorder;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +33,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * again), and {@code backup.completed} keeps one event id however often it is published.
  */
 class BackupFailpointsIT {
-  private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
   /** A topic of its own, so that no other test's service consumes these commands. */
   private static final String REQUESTS = "failpoints-test.backup.requests";
@@ -67,52 +64,11 @@ class BackupFailpointsIT {
   }
 
   private ServiceProcess start(String name, String failpoints) {
-    Map<String, String> env = new HashMap<>();
-    env.put("LIFEBOAT_PG_HOST", pg.host());
-    env.put("LIFEBOAT_PG_PORT", String.valueOf(pg.port()));
-    env.put("LIFEBOAT_PG_USER", pg.username());
-    env.put("LIFEBOAT_PG_PASSWORD", pg.password());
-    env.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
-    env.put("LIFEBOAT_S3_ENDPOINT", s3.url());
-    env.put("LIFEBOAT_S3_ACCESS_KEY", s3.accessKey());
-    env.put("LIFEBOAT_S3_SECRET_KEY", s3.secretKey());
-    env.put("LIFEBOAT_S3_BUCKET", S3Resource.DEFAULT_BUCKET);
+    BackupServiceProcess service = new BackupServiceProcess(CONTROL, REQUESTS).target(DATABASE);
     if (failpoints != null) {
-      env.put(Failpoints.VARIABLE, failpoints);
+      service.env(Failpoints.VARIABLE, failpoints);
     }
-    Map<String, String> properties = new HashMap<>();
-    properties.put("quarkus.datasource.reactive.url", pg.url(CONTROL));
-    properties.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(CONTROL));
-    properties.put("lifeboat.databases." + DATABASE + ".url", pg.url(DATABASE));
-    properties.put("lifeboat.databases." + DATABASE + ".username", pg.username());
-    properties.put("lifeboat.databases." + DATABASE + ".password", pg.password());
-    properties.put("lifeboat.postgres.bin-dir", pg.clientBinDir().toString());
-    properties.put("mp.messaging.incoming.backup-requests.topic", REQUESTS);
-    properties.put("mp.messaging.outgoing.backup-commands.topic", REQUESTS);
-    // The broker's minimum: the halted process's partitions move to its successor quickly.
-    properties.put("mp.messaging.incoming.backup-requests.session.timeout.ms", "6000");
-    properties.put(
-        "mp.jwt.verify.publickey.location",
-        Path.of(
-                "..",
-                "test-support",
-                "src",
-                "main",
-                "resources",
-                "dev",
-                "lifeboat",
-                "testsupport",
-                "jwt",
-                "publicKey.pem")
-            .toAbsolutePath()
-            .normalize()
-            .toString());
-    return ServiceProcess.start(
-            JAR.toAbsolutePath(),
-            env,
-            properties,
-            TestServers.baseDir().resolve("failpoints-" + name + ".log"))
-        .awaitReady(Duration.ofSeconds(60));
+    return service.start("failpoints-" + name);
   }
 
   private static boolean is(

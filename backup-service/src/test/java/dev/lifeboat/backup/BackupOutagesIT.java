@@ -19,11 +19,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +34,6 @@ import org.junit.jupiter.api.Test;
  * completes. While the control database is away readiness says so; the backup runs again by itself.
  */
 class BackupOutagesIT {
-  private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   private static final String REQUESTS = "outages-test.backup.requests";
   private static final String DATABASE = "outaged";
 
@@ -66,17 +62,13 @@ class BackupOutagesIT {
 
   @Test
   void objectStorageUnreachableForAMinuteMidUpload() throws Exception {
-    String control = "lifeboat_backup_outage_s3";
-    pg.createDatabase(control);
     URI storage = URI.create(s3.url());
     try (CuttingProxy proxy = new CuttingProxy(storage.getHost(), storage.getPort());
         TopicRecorder events = kafka.recorder(Topics.EVENTS);
         ServiceProcess service =
-            start(
-                "s3",
-                control,
-                pg.port(),
-                Map.of("LIFEBOAT_S3_ENDPOINT", "http://127.0.0.1:" + proxy.port()))) {
+            service("s3")
+                .env("LIFEBOAT_S3_ENDPOINT", "http://127.0.0.1:" + proxy.port())
+                .start("s3")) {
       String backupId = request(service);
       awaitStored(service, backupId);
       long cut = System.nanoTime();
@@ -96,10 +88,10 @@ class BackupOutagesIT {
   @Test
   void controlDatabaseAwayForThirtySecondsDuringABackup() throws Exception {
     String control = "lifeboat_backup_outage_control";
-    pg.createDatabase(control);
     try (CuttingProxy proxy = new CuttingProxy(pg.host(), pg.port());
         TopicRecorder events = kafka.recorder(Topics.EVENTS);
-        ServiceProcess service = start("control", control, proxy.port(), Map.of())) {
+        ServiceProcess service =
+            service("control").controlAt("127.0.0.1", proxy.port(), control).start("control")) {
       String backupId = request(service);
       awaitStored(service, backupId);
       long cut = System.nanoTime();
@@ -239,46 +231,11 @@ class BackupOutagesIT {
     throw new AssertionError("backup " + backupId + " did not end within " + wait + ": " + backup);
   }
 
-  private ServiceProcess start(
-      String name, String control, int controlPort, Map<String, String> extraEnv) {
-    Map<String, String> env = new HashMap<>();
-    env.put("LIFEBOAT_PG_HOST", pg.host());
-    env.put("LIFEBOAT_PG_PORT", String.valueOf(pg.port()));
-    env.put("LIFEBOAT_PG_USER", pg.username());
-    env.put("LIFEBOAT_PG_PASSWORD", pg.password());
-    env.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
-    env.put("LIFEBOAT_S3_ENDPOINT", s3.url());
-    env.put("LIFEBOAT_S3_ACCESS_KEY", s3.accessKey());
-    env.put("LIFEBOAT_S3_SECRET_KEY", s3.secretKey());
-    env.put("LIFEBOAT_S3_BUCKET", S3Resource.DEFAULT_BUCKET);
-    env.putAll(extraEnv);
-    Map<String, String> properties = new HashMap<>();
-    properties.put(
-        "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:" + controlPort + "/" + control);
-    properties.put(
-        "quarkus.datasource.jdbc.url",
-        "jdbc:postgresql://127.0.0.1:" + controlPort + "/" + control);
-    properties.put("lifeboat.databases." + DATABASE + ".url", pg.url(DATABASE));
-    properties.put("lifeboat.databases." + DATABASE + ".username", pg.username());
-    properties.put("lifeboat.databases." + DATABASE + ".password", pg.password());
-    properties.put("lifeboat.postgres.bin-dir", pg.clientBinDir().toString());
-    properties.put("lifeboat.storage.part-size", "5242880");
-    properties.put("lifeboat.backup.progress-bytes", "65536");
-    properties.put("mp.messaging.incoming.backup-requests.topic", REQUESTS + "-" + name);
-    properties.put("mp.messaging.outgoing.backup-commands.topic", REQUESTS + "-" + name);
-    properties.put(
-        "mp.jwt.verify.publickey.location",
-        Path.of("..", "test-support", "src", "main", "resources", "dev", "lifeboat", "testsupport")
-            .resolve("jwt")
-            .resolve("publicKey.pem")
-            .toAbsolutePath()
-            .normalize()
-            .toString());
-    return ServiceProcess.start(
-            JAR.toAbsolutePath(),
-            env,
-            properties,
-            TestServers.baseDir().resolve("outages-" + name + ".log"))
-        .awaitReady(Duration.ofSeconds(60));
+  /** The packaged service with its own control database and requests topic for this test. */
+  private static BackupServiceProcess service(String name) {
+    return new BackupServiceProcess("lifeboat_backup_outage_" + name, REQUESTS + "-" + name)
+        .target(DATABASE)
+        .property("lifeboat.storage.part-size", "5242880")
+        .property("lifeboat.backup.progress-bytes", "65536");
   }
 }

@@ -13,9 +13,7 @@ import dev.lifeboat.testsupport.S3Resource;
 import dev.lifeboat.testsupport.ServiceProcess;
 import dev.lifeboat.testsupport.TestServers;
 import dev.lifeboat.testsupport.TopicRecorder;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * redelivers the unacknowledged command and the same backup completes, once.
  */
 class CrashRecoveryIT {
-  private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
   /** A topic of its own, so that no other test's service consumes these commands. */
   private static final String REQUESTS = "crash-test.backup.requests";
@@ -38,52 +35,10 @@ class CrashRecoveryIT {
   private final ObjectMapper json = new ObjectMapper();
 
   private ServiceProcess start(String name) {
-    Map<String, String> env = new HashMap<>();
-    env.put("LIFEBOAT_PG_HOST", pg.host());
-    env.put("LIFEBOAT_PG_PORT", String.valueOf(pg.port()));
-    env.put("LIFEBOAT_PG_USER", pg.username());
-    env.put("LIFEBOAT_PG_PASSWORD", pg.password());
-    env.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
-    env.put("LIFEBOAT_S3_ENDPOINT", s3.url());
-    env.put("LIFEBOAT_S3_ACCESS_KEY", s3.accessKey());
-    env.put("LIFEBOAT_S3_SECRET_KEY", s3.secretKey());
-    env.put("LIFEBOAT_S3_BUCKET", S3Resource.DEFAULT_BUCKET);
-    env.put("LIFEBOAT_JWT_PUBLIC_KEY_LOCATION", "dev/lifeboat/testsupport/jwt/publicKey.pem");
-    Map<String, String> properties = new HashMap<>();
-    properties.put("quarkus.datasource.reactive.url", pg.url("lifeboat_crash"));
-    properties.put("quarkus.datasource.jdbc.url", pg.jdbcUrl("lifeboat_crash"));
-    properties.put("lifeboat.databases.crashy.url", pg.url("crashy"));
-    properties.put("lifeboat.databases.crashy.username", pg.username());
-    properties.put("lifeboat.databases.crashy.password", pg.password());
-    properties.put("lifeboat.postgres.bin-dir", pg.clientBinDir().toString());
-    properties.put("lifeboat.backup.progress-bytes", "1048576");
-    properties.put("mp.messaging.incoming.backup-requests.topic", REQUESTS);
-    properties.put("mp.messaging.outgoing.backup-commands.topic", REQUESTS);
-    // The broker's minimum: the dead process's partitions move to its successor quickly.
-    properties.put("mp.messaging.incoming.backup-requests.session.timeout.ms", "6000");
-    // The jar's classpath has no test resources; the public key comes from test-support's file.
-    properties.put(
-        "mp.jwt.verify.publickey.location",
-        Path.of(
-                "..",
-                "test-support",
-                "src",
-                "main",
-                "resources",
-                "dev",
-                "lifeboat",
-                "testsupport",
-                "jwt",
-                "publicKey.pem")
-            .toAbsolutePath()
-            .normalize()
-            .toString());
-    return ServiceProcess.start(
-            JAR.toAbsolutePath(),
-            env,
-            properties,
-            TestServers.baseDir().resolve("crash-" + name + ".log"))
-        .awaitReady(Duration.ofSeconds(60));
+    return new BackupServiceProcess("lifeboat_crash", REQUESTS)
+        .target("crashy")
+        .property("lifeboat.backup.progress-bytes", "1048576")
+        .start("crash-" + name);
   }
 
   private static boolean is(

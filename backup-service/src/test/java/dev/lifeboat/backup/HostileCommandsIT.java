@@ -70,13 +70,7 @@ class HostileCommandsIT {
     properties.put("lifeboat.postgres.bin-dir", pg.clientBinDir().toString());
     properties.put("mp.messaging.incoming.backup-requests.topic", requests);
     properties.put("mp.messaging.outgoing.backup-commands.topic", requests);
-    properties.put(
-        "mp.jwt.verify.publickey.location",
-        Path.of("..", "test-support", "src", "main", "resources")
-            .resolve(Path.of("dev", "lifeboat", "testsupport", "jwt", "publicKey.pem"))
-            .toAbsolutePath()
-            .normalize()
-            .toString());
+    properties.put("mp.jwt.verify.publickey.location", ServiceProcess.jwtPublicKeyFile());
     // The shipped heap; a JVM out of memory exits rather than limps on.
     return ServiceProcess.start(
             JAR.toAbsolutePath(),

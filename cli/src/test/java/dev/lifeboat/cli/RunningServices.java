@@ -8,8 +8,6 @@ import dev.lifeboat.testsupport.ServiceProcess;
 import dev.lifeboat.testsupport.TestCertificates;
 import dev.lifeboat.testsupport.TestServers;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -246,20 +244,7 @@ final class RunningServices implements AutoCloseable {
 
   /** test-support's public key (the services verify the tokens Tokens mints with it). */
   private static Path publicKey() {
-    Path file = TestServers.baseDir().resolve("jwt-public-key.pem");
-    try (InputStream in =
-        RunningServices.class
-            .getClassLoader()
-            .getResourceAsStream("dev/lifeboat/testsupport/jwt/publicKey.pem")) {
-      if (in == null) {
-        throw new IllegalStateException("test-support's publicKey.pem is not on the classpath");
-      }
-      Files.createDirectories(file.getParent());
-      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Path.of(ServiceProcess.jwtPublicKeyFile());
   }
 
   @Override

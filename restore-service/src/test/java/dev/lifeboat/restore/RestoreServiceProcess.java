@@ -77,16 +77,7 @@ final class RestoreServiceProcess {
       Map<String, String> env,
       Map<String, String> overrides,
       List<String> jvmOptions) {
-    Map<String, String> environment = new HashMap<>();
-    environment.put("LIFEBOAT_PG_HOST", pg.host());
-    environment.put("LIFEBOAT_PG_PORT", String.valueOf(pg.port()));
-    environment.put("LIFEBOAT_PG_USER", pg.username());
-    environment.put("LIFEBOAT_PG_PASSWORD", pg.password());
-    environment.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
-    environment.put("LIFEBOAT_S3_ENDPOINT", s3.url());
-    environment.put("LIFEBOAT_S3_ACCESS_KEY", s3.accessKey());
-    environment.put("LIFEBOAT_S3_SECRET_KEY", s3.secretKey());
-    environment.put("LIFEBOAT_S3_BUCKET", S3Resource.DEFAULT_BUCKET);
+    Map<String, String> environment = ServiceProcess.serverEnvironment();
     environment.putAll(env);
     Map<String, String> properties = new HashMap<>(targets);
     properties.put("quarkus.datasource.reactive.url", pg.url(control));
@@ -99,22 +90,7 @@ final class RestoreServiceProcess {
     properties.put("mp.messaging.incoming.restore-command-in.group.id", commands + "-restores");
     // The broker's minimum: the dead process's partitions move to its successor quickly.
     properties.put("mp.messaging.incoming.restore-command-in.session.timeout.ms", "6000");
-    properties.put(
-        "mp.jwt.verify.publickey.location",
-        Path.of(
-                "..",
-                "test-support",
-                "src",
-                "main",
-                "resources",
-                "dev",
-                "lifeboat",
-                "testsupport",
-                "jwt",
-                "publicKey.pem")
-            .toAbsolutePath()
-            .normalize()
-            .toString());
+    properties.put("mp.jwt.verify.publickey.location", ServiceProcess.jwtPublicKeyFile());
     properties.putAll(overrides);
     return ServiceProcess.start(
             JAR.toAbsolutePath(),

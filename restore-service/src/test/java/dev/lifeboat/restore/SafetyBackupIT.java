@@ -74,22 +74,7 @@ class SafetyBackupIT {
     properties.put("lifeboat.databases.shop.username", pg.username());
     properties.put("lifeboat.databases.shop.password", pg.password());
     properties.put("lifeboat.postgres.bin-dir", pg.clientBinDir().toString());
-    properties.put(
-        "mp.jwt.verify.publickey.location",
-        Path.of(
-                "..",
-                "test-support",
-                "src",
-                "main",
-                "resources",
-                "dev",
-                "lifeboat",
-                "testsupport",
-                "jwt",
-                "publicKey.pem")
-            .toAbsolutePath()
-            .normalize()
-            .toString());
+    properties.put("mp.jwt.verify.publickey.location", ServiceProcess.jwtPublicKeyFile());
     return ServiceProcess.start(
             BACKUP_SERVICE_JAR.toAbsolutePath().normalize(),
             env,

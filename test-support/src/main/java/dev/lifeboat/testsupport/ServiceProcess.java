@@ -1,6 +1,7 @@
 package dev.lifeboat.testsupport;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,47 @@ public final class ServiceProcess implements AutoCloseable {
       return new ServiceProcess(builder.start(), log, port);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + jar, e);
+    }
+  }
+
+  /**
+   * The environment every packaged service reads for the shared test servers (the control
+   * database's server, Kafka, object storage), under the names bin/stack and the manifests set.
+   */
+  public static Map<String, String> serverEnvironment() {
+    PostgresEndpoint pg = TestServers.postgres();
+    S3Endpoint s3 = TestServers.s3();
+    Map<String, String> env = new HashMap<>();
+    env.put("LIFEBOAT_PG_HOST", pg.host());
+    env.put("LIFEBOAT_PG_PORT", String.valueOf(pg.port()));
+    env.put("LIFEBOAT_PG_USER", pg.username());
+    env.put("LIFEBOAT_PG_PASSWORD", pg.password());
+    env.put("LIFEBOAT_KAFKA", TestServers.kafka().bootstrapServers());
+    env.put("LIFEBOAT_S3_ENDPOINT", s3.url());
+    env.put("LIFEBOAT_S3_ACCESS_KEY", s3.accessKey());
+    env.put("LIFEBOAT_S3_SECRET_KEY", s3.secretKey());
+    env.put("LIFEBOAT_S3_BUCKET", S3Resource.DEFAULT_BUCKET);
+    return env;
+  }
+
+  /**
+   * test-support's JWT public key as a file, for {@code mp.jwt.verify.publickey.location}: a
+   * packaged jar's classpath holds no test resources, and {@link Tokens} signs with its pair.
+   */
+  public static synchronized String jwtPublicKeyFile() {
+    Path file = TestServers.baseDir().resolve("jwt-public-key.pem");
+    try (InputStream in =
+        ServiceProcess.class
+            .getClassLoader()
+            .getResourceAsStream("dev/lifeboat/testsupport/jwt/publicKey.pem")) {
+      if (in == null) {
+        throw new IllegalStateException("test-support's publicKey.pem is not on the classpath");
+      }
+      Files.createDirectories(file.getParent());
+      Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return file.toAbsolutePath().toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
     }
   }
 
