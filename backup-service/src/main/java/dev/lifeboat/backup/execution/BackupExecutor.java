@@ -20,7 +20,10 @@ import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.failpoints.Failpoints;
 import dev.lifeboat.common.io.IoWaits;
 import dev.lifeboat.common.messaging.EventPublisher;
+import dev.lifeboat.common.work.NewestReport;
+import dev.lifeboat.common.work.WorkerThreads;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,7 +42,8 @@ import org.jboss.logging.Logger;
  *
  * <p>A backup's start and ending commit with their events (the catalog appends them to the outbox),
  * so a backup never waits for the broker; only {@code backup.progress}, a report, goes to the
- * broker directly and is dropped when it does not take it.
+ * broker directly and is dropped when it does not take it. Progress is written on a thread of its
+ * own ({@link NewestReport}): the dump never waits for the catalog or the broker.
  */
 @ApplicationScoped
 public class BackupExecutor {
@@ -53,6 +58,7 @@ public class BackupExecutor {
   private final ObjectMapper json;
   private final Retention retention;
   private final Clock clock = Clock.systemUTC();
+  private final ExecutorService progressThread = WorkerThreads.fixed("backup-progress", 1);
 
   public BackupExecutor(
       BackupRepository catalog,
@@ -71,6 +77,32 @@ public class BackupExecutor {
     this.metrics = metrics;
     this.json = json;
     this.retention = retention;
+  }
+
+  @PreDestroy
+  void stop() {
+    progressThread.shutdownNow();
+  }
+
+  /** Records a running backup's progress and announces it; off the dump's thread. */
+  private void report(String correlation, BackupEvents.Progress progress) {
+    catalog
+        .progress(
+            progress.backupId(),
+            progress.bytesDumped(),
+            progress.bytesStored(),
+            progress.bytesPerSecond())
+        .await()
+        .atMost(IoWaits.LIMIT);
+    events
+        .publish(EventType.BACKUP_PROGRESS, correlation, progress)
+        .subscribe()
+        .with(
+            sent -> {},
+            e ->
+                LOG.debugf(
+                    "a progress event of backup %s was not published: %s",
+                    progress.backupId(), e.getMessage()));
   }
 
   /**
@@ -112,29 +144,20 @@ public class BackupExecutor {
     String prefix = ObjectKeys.prefix(database, id);
     Manifest manifest;
     try {
+      // Progress is a report, not the backup's record: the dump neither waits for the catalog or
+      // the broker nor fails without them; a report they do not take is dropped.
+      NewestReport<BackupEvents.Progress> progress =
+          new NewestReport<>(progressThread, report -> report(correlation, report));
       // A redelivered backup may find what an interrupted attempt left.
       store.removeLeftovers(prefix);
       var result =
           pipeline.run(
               targets.get(database),
               ObjectKeys.dump(database, id),
-              (dumped, stored, rate) -> {
-                catalog.progress(id, dumped, stored, rate).await().atMost(IoWaits.LIMIT);
-                // Progress is a report, not the backup's record: the dump neither waits for the
-                // broker nor fails without it, and a report the broker does not take is dropped.
-                events
-                    .publish(
-                        EventType.BACKUP_PROGRESS,
-                        correlation,
-                        new BackupEvents.Progress(id, database, dumped, stored, rate))
-                    .subscribe()
-                    .with(
-                        sent -> {},
-                        e ->
-                            LOG.debugf(
-                                "a progress event of backup %s was not published: %s",
-                                id, e.getMessage()));
-              });
+              (dumped, stored, rate) ->
+                  progress.offer(new BackupEvents.Progress(id, database, dumped, stored, rate)));
+      // No report of the dump may land after its end is announced.
+      progress.awaitHandedOver(Duration.ofSeconds(5));
       manifest =
           new Manifest(
               Manifest.VERSION,

@@ -3,6 +3,8 @@ package dev.lifeboat.restore.execution;
 import dev.lifeboat.common.events.EventType;
 import dev.lifeboat.common.events.RestoreEvents;
 import dev.lifeboat.common.messaging.EventPublisher;
+import dev.lifeboat.common.work.NewestReport;
+import dev.lifeboat.common.work.WorkerThreads;
 import dev.lifeboat.restore.catalog.Execution;
 import dev.lifeboat.restore.catalog.Restore;
 import dev.lifeboat.restore.catalog.RestoreRepository;
@@ -10,6 +12,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -17,13 +20,16 @@ import org.jboss.logging.Logger;
 /**
  * How far one restore's data has come: the stored bytes read from object storage against the
  * manifest's {@code sizeBytes}, and the tables pg_restore has begun loading. Reported to the
- * catalog (for the API) and as {@code restore.progress} events, at most once per interval.
+ * catalog (for the API) and as {@code restore.progress} events, at most once per interval, on a
+ * thread of their own ({@link NewestReport}): the data never waits for the catalog or the broker.
  */
 final class ProgressTracker {
   private static final Logger LOG = Logger.getLogger(ProgressTracker.class);
 
   /** Progress is best effort: the data does not wait long for the catalog or the broker. */
   private static final Duration WAIT = Duration.ofSeconds(5);
+
+  private static final ExecutorService REPORTS = WorkerThreads.fixed("restore-progress", 1);
 
   private final Restore restore;
   private final RestoreRepository catalog;
@@ -35,6 +41,8 @@ final class ProgressTracker {
   private final AtomicInteger tables = new AtomicInteger();
   private volatile String step = "";
   private long lastReport = System.nanoTime();
+  private final NewestReport<Execution.Progress> reports =
+      new NewestReport<>(REPORTS, this::publish);
 
   ProgressTracker(
       Restore restore,
@@ -87,9 +95,10 @@ final class ProgressTracker {
     maybeReport();
   }
 
-  /** The data step is over: everything was read. */
+  /** The data step is over: everything was read. Returns once that is reported (or given up). */
   void finished() {
     report(true);
+    reports.awaitHandedOver(WAIT.multipliedBy(2));
   }
 
   private synchronized void maybeReport() {
@@ -111,6 +120,10 @@ final class ProgressTracker {
             done ? Math.max(tables.get(), tablesTotal) : Math.min(tables.get(), tablesTotal),
             tablesTotal,
             percent);
+    reports.offer(progress);
+  }
+
+  private void publish(Execution.Progress progress) {
     try {
       catalog.progress(restore.restoreId(), progress).await().atMost(WAIT);
       events
@@ -120,9 +133,9 @@ final class ProgressTracker {
               new RestoreEvents.Progress(
                   restore.restoreId(),
                   restore.database(),
-                  step,
-                  percent,
-                  read,
+                  progress.step(),
+                  progress.percent(),
+                  progress.bytesRestored(),
                   progress.tablesRestored()))
           .await()
           .atMost(WAIT);
