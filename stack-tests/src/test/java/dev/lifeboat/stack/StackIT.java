@@ -84,6 +84,39 @@ class StackIT {
     upOutput = up.output();
   }
 
+  /**
+   * Each service runs with the JVM options and malloc arenas its image sets (the ENV of
+   * docker/Dockerfile.<service>): what a user tries through bin/stack is what containers run.
+   */
+  private static void assertServicesRunAsTheirImages(String status) throws IOException {
+    for (String service :
+        List.of("backup-service", "restore-service", "health-service", "audit-service")) {
+      String line =
+          status
+              .lines()
+              .filter(l -> l.startsWith(service + " "))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(service + " not in: " + status));
+      String pid = line.split("\\s+")[2];
+      List<String> command =
+          List.of(Files.readString(Path.of("/proc", pid, "cmdline")).split("\0"));
+      String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile." + service));
+      var javaOpts = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"").matcher(dockerfile);
+      assertTrue(javaOpts.find(), service);
+      for (String option : javaOpts.group(1).trim().split("\\s+")) {
+        assertTrue(command.contains(option), service + " runs without " + option + ": " + command);
+      }
+      var arenas = Pattern.compile("MALLOC_ARENA_MAX=(\\d+)").matcher(dockerfile);
+      if (arenas.find()) {
+        List<String> environment =
+            List.of(Files.readString(Path.of("/proc", pid, "environ")).split("\0"));
+        assertTrue(
+            environment.contains("MALLOC_ARENA_MAX=" + arenas.group(1)),
+            service + " runs without its image's MALLOC_ARENA_MAX");
+      }
+    }
+  }
+
   @AfterAll
   static void down() throws Exception {
     if (started) {
@@ -101,6 +134,7 @@ class StackIT {
         7,
         status.output().lines().filter(l -> l.matches("\\S+\\s+up\\s+\\d+\\s+.*")).count(),
         status.output());
+    assertServicesRunAsTheirImages(status.output());
 
     String admin =
         stack(Duration.ofMinutes(1), "token", "--role", "lifeboat-admin").output().strip();
