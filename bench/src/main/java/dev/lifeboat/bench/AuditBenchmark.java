@@ -2,6 +2,12 @@ package dev.lifeboat.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.bench.report.AuditReport;
+import dev.lifeboat.bench.report.AuditReport.Drain;
+import dev.lifeboat.bench.report.AuditReport.Host;
+import dev.lifeboat.bench.report.AuditReport.Latency;
+import dev.lifeboat.bench.report.Machine;
+import dev.lifeboat.bench.report.ResultsFile;
 import dev.lifeboat.testsupport.KafkaEndpoint;
 import dev.lifeboat.testsupport.PostgresEndpoint;
 import dev.lifeboat.testsupport.ServiceProcess;
@@ -17,15 +23,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -71,6 +75,7 @@ public final class AuditBenchmark {
   private final int rate;
   private final int seconds;
   private final Path repository;
+  private final String serviceJvmOptions;
   private final ObjectMapper json = new ObjectMapper();
 
   private AuditBenchmark(PostgresEndpoint pg, KafkaEndpoint kafka) {
@@ -80,6 +85,8 @@ public final class AuditBenchmark {
     this.rate = setting("bench.audit.rate", 1_000);
     this.seconds = setting("bench.audit.seconds", 30);
     this.repository = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+    this.serviceJvmOptions =
+        Objects.requireNonNullElse(System.getenv("BENCH_AUDIT_JVM_OPTIONS"), "");
   }
 
   /**
@@ -109,10 +116,8 @@ public final class AuditBenchmark {
     System.exit(status);
   }
 
-  private String loadAtStart;
-
   private void run() throws Exception {
-    loadAtStart = loadAverage();
+    String loadAtStart = Machine.loadAverage();
     Path jar = repository.resolve("audit-service/target/quarkus-app/quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -154,9 +159,25 @@ public final class AuditBenchmark {
           "delay publish -> visible in the query API at %d/s: median %.1f ms, p99 %.1f ms, max %.1f ms"
               + " (%d events)%n",
           rate, latency.median(), latency.p99(), latency.max(), latency.count());
-      String phases = phases(afterCold, afterWarm, phaseTotals(service));
+      String phases =
+          AuditReport.meanTimesPerBatch(PHASES, afterCold, afterWarm, phaseTotals(service));
       System.out.println(phases);
-      write(cold, warm, latency, phases, log);
+      var report =
+          new AuditReport(
+              LocalDateTime.now(),
+              Host.thisMachine(),
+              serviceJvmOptions,
+              loadAtStart,
+              Machine.loadAverage(),
+              cold,
+              warm,
+              rate,
+              latency,
+              phases,
+              log);
+      Path results = Path.of(System.getProperty("user.dir")).resolve("results");
+      Path written = ResultsFile.write(results, report.fileName(), report.markdown());
+      System.out.println("written to " + written);
     }
   }
 
@@ -176,24 +197,6 @@ public final class AuditBenchmark {
     }
     // The file system's journal commits what sync wrote a moment later.
     Thread.sleep(5_000);
-  }
-
-  /** One drain of a backlog: events, seconds, batches. */
-  private record Drain(long events, double seconds, long batches) {
-    double rate() {
-      return events / seconds;
-    }
-
-    @Override
-    public String toString() {
-      return String.format(
-          Locale.ROOT,
-          "stored %d events in %.2f s (%d batches): %.0f events/s",
-          events,
-          seconds,
-          batches,
-          rate());
-    }
   }
 
   /**
@@ -270,9 +273,8 @@ public final class AuditBenchmark {
     env.put("LIFEBOAT_PG_PASSWORD", pg.password());
     env.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
     // Extra JVM options for the service only (a profiler, a collector), read by the JVM itself.
-    String jvmOptions = System.getenv("BENCH_AUDIT_JVM_OPTIONS");
-    if (jvmOptions != null && !jvmOptions.isBlank()) {
-      env.put("JAVA_TOOL_OPTIONS", jvmOptions);
+    if (!serviceJvmOptions.isBlank()) {
+      env.put("JAVA_TOOL_OPTIONS", serviceJvmOptions);
     }
     Map<String, String> properties = new HashMap<>();
     properties.put("quarkus.datasource.reactive.url", pg.url(CONTROL));
@@ -333,8 +335,6 @@ public final class AuditBenchmark {
             + ",\"bytesPerSecond\":52428800}}";
     return new ProducerRecord<>(topic, database, value);
   }
-
-  record Latency(int count, double median, double p99, double max) {}
 
   private Latency latency(ServiceProcess service, String topic, String run) throws Exception {
     String token = "Bearer " + Tokens.forRoles("bench", "lifeboat-viewer");
@@ -440,34 +440,6 @@ public final class AuditBenchmark {
     return totals;
   }
 
-  /** Mean time per batch in each phase: in each drain and in the delay run. */
-  private static String phases(
-      Map<String, double[]> afterCold,
-      Map<String, double[]> afterWarm,
-      Map<String, double[]> atEnd) {
-    StringBuilder cold = new StringBuilder("Mean time per batch, cold drain:");
-    StringBuilder warm = new StringBuilder("Mean time per batch, warm drain:");
-    StringBuilder steady = new StringBuilder("Mean time per batch, delay run:");
-    for (String phase : PHASES) {
-      double[] a = afterCold.get(phase);
-      double[] b = afterWarm.get(phase);
-      double[] c = atEnd.get(phase);
-      cold.append(mean(phase, a[0], a[1]));
-      warm.append(mean(phase, b[0] - a[0], b[1] - a[1]));
-      steady.append(mean(phase, c[0] - b[0], c[1] - b[1]));
-    }
-    return cold + "\n" + warm + "\n" + steady;
-  }
-
-  private static String mean(String phase, double seconds, double batches) {
-    return String.format(
-        Locale.ROOT,
-        " %s %.1f ms (%d batches);",
-        phase,
-        batches == 0 ? 0 : seconds / batches * 1000,
-        (long) batches);
-  }
-
   private static double metric(String metrics, String name, String phase) {
     var m =
         java.util.regex.Pattern.compile(
@@ -475,89 +447,5 @@ public final class AuditBenchmark {
                 java.util.regex.Pattern.MULTILINE)
             .matcher(metrics);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
-
-  private void write(Drain cold, Drain warm, Latency latency, String phases, Path log)
-      throws IOException {
-    String report =
-        String.format(
-            Locale.ROOT,
-            """
-            # audit-service benchmark, %s %s
-
-            Machine: %s CPUs (%s), %s; %s. Servers as local processes (PostgreSQL with fsync=off,
-            one KRaft broker, one partition per topic), audit-service from `java -jar` %s.
-            Load average (1, 5, 15 min) when the run started: %s; at its end: %s. Other work on the
-            machine takes CPU from everything measured here.
-
-            | measure | figure | goal |
-            |---|---:|---|
-            | events stored per second, Kafka -> PostgreSQL, warm service (%d events, %d batches, %.2f s) | **%.0f** | >= 20 000: %s |
-            | same, freshly started service (%d events, %d batches, %.2f s) | %.0f | |
-            | publish -> visible in GET /api/v1/events at %d/s, median | **%.1f ms** | |
-            | same, p99 (%d events after a 1 s warm-up) | **%.1f ms** | < 250 ms: %s |
-            | same, max | %.1f ms | |
-
-            %s
-
-            Service log: %s
-            """,
-            LocalDate.now(),
-            LocalTime.now().truncatedTo(ChronoUnit.MINUTES),
-            Runtime.getRuntime().availableProcessors(),
-            firstLine("/proc/cpuinfo", "model name"),
-            firstLine("/proc/meminfo", "MemTotal"),
-            System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-            "with -Xmx256m (test-support's ServiceProcess)"
-                + Optional.ofNullable(System.getenv("BENCH_AUDIT_JVM_OPTIONS"))
-                    .filter(options -> !options.isBlank())
-                    .map(options -> " and " + options)
-                    .orElse(""),
-            loadAtStart,
-            loadAverage(),
-            warm.events(),
-            warm.batches(),
-            warm.seconds(),
-            warm.rate(),
-            warm.rate() >= 20_000 ? "met" : "not met",
-            cold.events(),
-            cold.batches(),
-            cold.seconds(),
-            cold.rate(),
-            rate,
-            latency.median(),
-            latency.count(),
-            latency.p99(),
-            latency.p99() < 250 ? "met" : "not met",
-            latency.max(),
-            phases,
-            log);
-    Path results = Path.of(System.getProperty("user.dir")).resolve("results");
-    Files.createDirectories(results);
-    Path file = results.resolve(LocalDate.now() + "-audit.md");
-    Files.writeString(file, report);
-    System.out.println(report);
-    System.out.println("written to " + file);
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return parts[0] + ", " + parts[1] + ", " + parts[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static String firstLine(String file, String field) {
-    try {
-      return Files.readAllLines(Path.of(file)).stream()
-          .filter(line -> line.startsWith(field))
-          .map(line -> line.substring(line.indexOf(':') + 1).trim())
-          .findFirst()
-          .orElse("unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 }

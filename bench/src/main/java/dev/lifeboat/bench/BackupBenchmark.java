@@ -13,6 +13,7 @@ import dev.lifeboat.bench.measure.Sample;
 import dev.lifeboat.bench.measure.Series;
 import dev.lifeboat.bench.report.DatasetResult;
 import dev.lifeboat.bench.report.Machine;
+import dev.lifeboat.bench.report.ResultsFile;
 import dev.lifeboat.bench.report.ResultsReport;
 import dev.lifeboat.bench.report.ServiceBuild;
 import dev.lifeboat.bench.report.ServiceMemory;
@@ -134,9 +135,7 @@ public final class BackupBenchmark {
               pgbenchResult,
               schemasResult,
               LocalDate.now());
-      System.out.println();
-      System.out.println(report.markdown());
-      Path written = report.write(settings.resultsDir());
+      Path written = ResultsFile.write(settings.resultsDir(), report.fileName(), report.markdown());
       log("written to %s", written);
     }
   }

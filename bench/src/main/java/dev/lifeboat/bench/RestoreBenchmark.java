@@ -3,7 +3,8 @@ package dev.lifeboat.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.bench.lifeboat.ProcessMemory;
-import dev.lifeboat.bench.measure.Medians;
+import dev.lifeboat.bench.report.RestoreReport;
+import dev.lifeboat.bench.report.ResultsFile;
 import dev.lifeboat.bench.tools.EarlierRuns;
 import dev.lifeboat.bench.tools.PostgresTools;
 import dev.lifeboat.testsupport.KafkaEndpoint;
@@ -32,7 +33,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -157,23 +157,25 @@ public final class RestoreBenchmark {
             run, swap.millis(), swap.downtimeMillis(), swap.failedConnects(), swap.sessionsEnded());
       }
     }
-    String report =
-        report(
-                databaseBytes,
-                storedBytes,
-                Files.size(local),
-                plain,
-                plainParallel,
-                lifeboat,
-                downtime,
-                failedConnects,
-                sessionsEnded)
-            + memoryReport(idle, peaks);
-    System.out.println();
-    System.out.println(report);
-    Files.createDirectories(resultsDir);
-    Path written = resultsDir.resolve(LocalDate.now() + "-restore-scale-" + scale + ".md");
-    Files.writeString(written, report);
+    var report =
+        new RestoreReport(
+            LocalDate.now(),
+            scale,
+            repetitions,
+            databaseBytes,
+            storedBytes,
+            Files.size(local),
+            plain,
+            plainParallel,
+            lifeboat,
+            downtime,
+            failedConnects,
+            sessionsEnded,
+            SessionProbe.PAUSE_MILLIS,
+            restoreJvmOptions,
+            idle,
+            peaks);
+    Path written = ResultsFile.write(resultsDir, report.fileName(), report.markdown());
     log("written to %s", written);
   }
 
@@ -396,86 +398,6 @@ public final class RestoreBenchmark {
           request.build().uri() + " answered " + response.statusCode() + ": " + response.body());
     }
     return json.readTree(response.body());
-  }
-
-  private String report(
-      long databaseBytes,
-      long storedBytes,
-      long dumpBytes,
-      List<Long> plain,
-      List<Long> plainParallel,
-      List<Long> lifeboat,
-      List<Long> downtime,
-      List<Long> failedConnects,
-      List<Long> sessionsEnded) {
-    long medianLifeboat = Medians.of(lifeboat.stream().mapToLong(Long::longValue).toArray());
-    long medianPlain = Medians.of(plain.stream().mapToLong(Long::longValue).toArray());
-    long worstDowntime = downtime.stream().mapToLong(Long::longValue).max().orElse(0);
-    // The swap ends every session of the target: a run in which the probe's was not ended did not
-    // see the swap, and its downtime says nothing.
-    boolean seen = sessionsEnded.stream().allMatch(n -> n > 0);
-    return String.format(
-        Locale.ROOT,
-        """
-        # Restore benchmark, %s
-
-        pgbench scale %d: database %d MB, dump %d MB (custom format, uncompressed), %d kB stored
-        (zstd). %d runs of each method, interleaved. %s
-
-        | method | what is timed | runs (ms) | median |
-        |---|---|---|---|
-        | pg_restore | `pg_restore --single-transaction` of the dump from a local file into an empty database | %s | %.1f s |
-        | pg_restore -j 2 | the same with two jobs (possible from a file, not from a stream) | %s | %.1f s |
-        | Lifeboat SWAP | confirm → `COMPLETED`: checksum of the stored object, streamed restore into a scratch database, row verification, swap | %s | %.1f s |
-
-        Lifeboat / pg_restore: %.2f×.
-
-        SWAP downtime, as an application connected to the target sees it (one session running
-        `SELECT 1` every %d ms through the restore; when the swap ends it, it reconnects until it
-        gets in): from its last answer before to its first answer after, %s ms per run (sessions
-        ended: %s; refused reconnects: %s); worst %d ms. Goal: under 1 s — %s. New connections are
-        refused from one statement earlier (the swap blocks them, then ends the sessions).
-        """,
-        LocalDate.now(),
-        scale,
-        databaseBytes / 1_000_000,
-        dumpBytes / 1_000_000,
-        storedBytes / 1_000,
-        repetitions,
-        scale < 100 || repetitions < 3
-            ? "**Smoke-scale run on a shared 2-core machine: the figures show the shape, not a"
-                + " verdict.**"
-            : "",
-        plain,
-        medianPlain / 1000.0,
-        plainParallel,
-        Medians.of(plainParallel.stream().mapToLong(Long::longValue).toArray()) / 1000.0,
-        lifeboat,
-        medianLifeboat / 1000.0,
-        medianLifeboat / (double) Math.max(1, medianPlain),
-        SessionProbe.PAUSE_MILLIS,
-        downtime,
-        sessionsEnded,
-        failedConnects,
-        worstDowntime,
-        !seen
-            ? "NOT measured (a run's session was not ended)"
-            : worstDowntime < 1000 ? "met" : "NOT met");
-  }
-
-  private String memoryReport(long idle, List<Long> peaks) {
-    return String.format(
-        Locale.ROOT,
-        """
-
-        restore-service resident memory (JVM options: %s): %d MiB idle after start; peak during
-        each SWAP %s MiB.
-        """,
-        restoreJvmOptions.isEmpty()
-            ? "test-support's default, -Xmx256m"
-            : "`" + String.join(" ", restoreJvmOptions) + "`",
-        idle >> 20,
-        peaks.stream().map(b -> b >> 20).toList());
   }
 
   private static void log(String format, Object... args) {

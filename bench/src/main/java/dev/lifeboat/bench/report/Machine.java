@@ -19,6 +19,7 @@ public record Machine(
     String postgres,
     String pgDump,
     String gzip) {
+  private static final String UNKNOWN = "unknown";
 
   public static Machine describe(PostgresEndpoint pg, PostgresTools tools) {
     return new Machine(
@@ -26,21 +27,57 @@ public record Machine(
         procField("/proc/cpuinfo", "model name"),
         procField("/proc/meminfo", "MemTotal"),
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+        javaRuntime(),
         serverVersion(pg),
         tools.version("pg_dump"),
         firstLine("gzip", "--version"));
   }
 
-  private static String procField(String file, String field) {
+  /** The JVM that runs the benchmark: its name and exact version. */
+  public static String javaRuntime() {
+    return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+  }
+
+  /**
+   * The value of {@code field} in a {@code /proc} file of {@code field: value} lines, such as
+   * {@code MemTotal} in {@code /proc/meminfo}; "unknown" if the file has no such line.
+   *
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public static String procField(String file, String field) {
     try {
       return Files.readAllLines(Path.of(file)).stream()
           .filter(line -> line.startsWith(field))
           .map(line -> line.substring(line.indexOf(':') + 1).trim())
           .findFirst()
-          .orElse("unknown");
+          .orElse(UNKNOWN);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /**
+   * {@link #procField}, or "unknown" where the file cannot be read: for a report that only
+   * describes the machine and measures nothing else from {@code /proc}.
+   */
+  public static String procFieldIfReadable(String file, String field) {
+    try {
+      return procField(file, field);
+    } catch (UncheckedIOException e) {
+      return UNKNOWN;
+    }
+  }
+
+  /**
+   * The load average over 1, 5 and 15 minutes, from {@code /proc/loadavg}, as {@code "0.52, 0.58,
+   * 0.59"}; "unknown" where it cannot be read.
+   */
+  public static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return parts[0] + ", " + parts[1] + ", " + parts[2];
+    } catch (IOException e) {
+      return UNKNOWN;
     }
   }
 
@@ -49,7 +86,7 @@ public record Machine(
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor();
-      return out.lines().findFirst().orElse("unknown").trim();
+      return out.lines().findFirst().orElse(UNKNOWN).trim();
     } catch (IOException e) {
       throw new UncheckedIOException("could not run " + command[0], e);
     } catch (InterruptedException e) {

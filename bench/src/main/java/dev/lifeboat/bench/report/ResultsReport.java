@@ -4,10 +4,6 @@ import dev.lifeboat.bench.BenchSettings;
 import dev.lifeboat.bench.lifeboat.BackupServiceProcess;
 import dev.lifeboat.bench.measure.Sample;
 import dev.lifeboat.bench.measure.Series;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.stream.Collectors;
 
@@ -38,16 +34,9 @@ public final class ResultsReport {
     this.date = date;
   }
 
-  /** Writes the report as {@code <date>-<scale>.md} in {@code dir}; returns its path. */
-  public Path write(Path dir) {
-    Path file = dir.resolve(date + "-" + settings.scale() + ".md");
-    try {
-      Files.createDirectories(dir);
-      Files.writeString(file, markdown());
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+  /** The report's file name in the results directory: {@code <date>-<scale>.md}. */
+  public String fileName() {
+    return date + "-" + settings.scale() + ".md";
   }
 
   public String markdown() {
