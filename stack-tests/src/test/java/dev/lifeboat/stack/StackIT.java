@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.testsupport.ImageSettings;
 import dev.lifeboat.testsupport.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -100,20 +101,17 @@ class StackIT {
       String pid = line.split("\\s+")[2];
       List<String> command =
           List.of(Files.readString(Path.of("/proc", pid, "cmdline")).split("\0"));
-      String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile." + service));
-      var javaOpts = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"").matcher(dockerfile);
-      assertTrue(javaOpts.find(), service);
-      for (String option : javaOpts.group(1).trim().split("\\s+")) {
+      for (String option : ImageSettings.jvmOptions(ROOT, service)) {
         assertTrue(command.contains(option), service + " runs without " + option + ": " + command);
       }
-      var arenas = Pattern.compile("MALLOC_ARENA_MAX=(\\d+)").matcher(dockerfile);
-      if (arenas.find()) {
-        List<String> environment =
-            List.of(Files.readString(Path.of("/proc", pid, "environ")).split("\0"));
-        assertTrue(
-            environment.contains("MALLOC_ARENA_MAX=" + arenas.group(1)),
-            service + " runs without its image's MALLOC_ARENA_MAX");
-      }
+      List<String> environment =
+          List.of(Files.readString(Path.of("/proc", pid, "environ")).split("\0"));
+      ImageSettings.processEnvironment(ROOT, service)
+          .forEach(
+              (name, value) ->
+                  assertTrue(
+                      environment.contains(name + "=" + value),
+                      service + " runs without its image's " + name + "=" + value));
     }
   }
 

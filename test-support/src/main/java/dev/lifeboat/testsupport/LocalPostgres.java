@@ -8,6 +8,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,6 +20,13 @@ public final class LocalPostgres implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LocalPostgres.class);
   private static final String SUPERUSER = "lifeboat";
   private static final String SERVICE_USER = "postgres";
+
+  /**
+   * A throwaway test cluster: durability only costs test time. Never for figures: benchmarks run
+   * the durable cluster ({@link TestServers#useDurablePostgres}).
+   */
+  private static final List<String> FAST_AND_UNSAFE =
+      List.of("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off");
 
   private final Path binDir;
   private final Path dataDir;
@@ -33,13 +41,25 @@ public final class LocalPostgres implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
-  static LocalPostgres start(Path baseDir) {
+  /**
+   * The shared cluster. {@code durable}: with PostgreSQL's default durability (fsync, synchronous
+   * commit, full page writes), as users run it, for benchmarks; otherwise without, which only costs
+   * test time.
+   */
+  static LocalPostgres start(Path baseDir, boolean durable) {
     Path binDir = PostgresBinaries.binDir();
     boolean root = "root".equals(System.getProperty("user.name"));
     Path runDir = root ? serviceUserReachable(baseDir) : baseDir;
     stopStale(binDir, runDir, root);
     Path dir = runDir.resolve("postgres-" + System.currentTimeMillis());
-    return start(binDir, root, dir, dir.resolve("data"), List.of(), data -> {}, List.of());
+    return start(
+        binDir,
+        root,
+        dir,
+        dir.resolve("data"),
+        List.of(),
+        data -> {},
+        durable ? List.of() : FAST_AND_UNSAFE);
   }
 
   /**
@@ -65,7 +85,7 @@ public final class LocalPostgres implements AutoCloseable {
         dataDir,
         List.of("--waldir=" + dir.resolve("wal").toAbsolutePath()),
         data -> {},
-        List.of());
+        FAST_AND_UNSAFE);
   }
 
   /**
@@ -104,7 +124,7 @@ public final class LocalPostgres implements AutoCloseable {
             throw new UncheckedIOException(e);
           }
         },
-        List.of("-c ssl=on"));
+        Stream.concat(Stream.of("-c ssl=on"), FAST_AND_UNSAFE.stream()).toList());
   }
 
   private static LocalPostgres start(
@@ -149,11 +169,7 @@ public final class LocalPostgres implements AutoCloseable {
                   "-p " + port,
                   "-c listen_addresses=127.0.0.1",
                   "-c unix_socket_directories=''",
-                  "-c max_connections=200",
-                  // A throwaway cluster: durability settings only cost test time.
-                  "-c fsync=off",
-                  "-c synchronous_commit=off",
-                  "-c full_page_writes=off"));
+                  "-c max_connections=200"));
       all.addAll(serverOptions);
       String options = String.join(" ", all);
       run(

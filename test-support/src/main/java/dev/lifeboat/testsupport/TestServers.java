@@ -22,6 +22,7 @@ public final class TestServers {
   private static KafkaEndpoint kafka;
   private static S3Endpoint s3;
   private static Boolean containers;
+  private static boolean durablePostgres;
 
   static {
     Runtime.getRuntime()
@@ -30,6 +31,18 @@ public final class TestServers {
 
   private TestServers() {}
 
+  /**
+   * Makes {@link #postgres} a cluster with PostgreSQL's default durability (fsync, synchronous
+   * commit, full page writes on), as users run it: for benchmarks, whose figures must describe a
+   * real server. Call it before the first {@link #postgres}.
+   */
+  public static synchronized void useDurablePostgres() {
+    if (postgres != null && !durablePostgres) {
+      throw new IllegalStateException("the test cluster already runs without durability");
+    }
+    durablePostgres = true;
+  }
+
   public static synchronized PostgresEndpoint postgres() {
     if (postgres == null) {
       if (useContainers()) {
@@ -37,7 +50,7 @@ public final class TestServers {
         STARTED.add(running.stopper());
         postgres = running.endpoint();
       } else {
-        LocalPostgres local = LocalPostgres.start(baseDir());
+        LocalPostgres local = LocalPostgres.start(baseDir(), durablePostgres);
         STARTED.add(local);
         postgres = local.endpoint();
       }
