@@ -106,6 +106,8 @@ public final class AuditBenchmark {
     System.setProperty("lifeboat.it.infra", System.getProperty("lifeboat.it.infra", "local"));
     // The broker keeps the tests' C1-only JIT here: with the full JIT it spent the short drains
     // compiling, and the service stored 15 800 events/s instead of 22 400 (2026-11-22).
+    // Figures must describe PostgreSQL as users run it: its default durability, fsync on.
+    TestServers.useDurablePostgres();
     int status = 0;
     try {
       new AuditBenchmark(TestServers.postgres(), TestServers.kafka()).run();

@@ -65,6 +65,8 @@ public final class BackupBenchmark {
     // S3Proxy stands in for the object store: with the tests' C1-only JIT it spent 4 CPU-seconds
     // of the two cores hashing a 285 MB backup, which the production store does not take from them.
     System.setProperty("lifeboat.it.fullJit", System.getProperty("lifeboat.it.fullJit", "true"));
+    // Figures must describe PostgreSQL as users run it: its default durability, fsync on.
+    TestServers.useDurablePostgres();
     int status = 0;
     try {
       BenchSettings settings = BenchSettings.fromSystemProperties();

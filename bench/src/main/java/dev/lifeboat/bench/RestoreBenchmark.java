@@ -82,6 +82,8 @@ public final class RestoreBenchmark {
     // The servers standing in for the broker and the object store run with the full JIT, as in
     // BackupBenchmark: the tests' C1-only code would take CPU from the measured service.
     System.setProperty("lifeboat.it.fullJit", System.getProperty("lifeboat.it.fullJit", "true"));
+    // Figures must describe PostgreSQL as users run it: its default durability, fsync on.
+    TestServers.useDurablePostgres();
     int status = 0;
     try {
       long started = System.currentTimeMillis();

@@ -110,7 +110,7 @@ public record AuditReport(
         """
         # audit-service benchmark, %s %s
 
-        Machine: %s CPUs (%s), %s; %s. Servers as local processes (PostgreSQL with fsync=off,
+        Machine: %s CPUs (%s), %s; %s. Servers as local processes (PostgreSQL with %s,
         one KRaft broker, one partition per topic), audit-service from `java -jar` %s.
         Load average (1, 5, 15 min) when the run started: %s; at its end: %s. Other work on the
         machine takes CPU from everything measured here.
@@ -133,6 +133,7 @@ public record AuditReport(
         host.cpuModel(),
         host.memory(),
         host.java(),
+        Machine.POSTGRES_DURABILITY,
         "with -Xmx256m (test-support's ServiceProcess)"
             + (serviceJvmOptions.isBlank() ? "" : " and " + serviceJvmOptions),
         loadAtStart,

@@ -21,6 +21,14 @@ public record Machine(
     String gzip) {
   private static final String UNKNOWN = "unknown";
 
+  /**
+   * How the benchmarks' PostgreSQL ran ({@code TestServers.useDurablePostgres()}), for the reports:
+   * figures taken without durability would describe a server no user runs.
+   */
+  public static final String POSTGRES_DURABILITY =
+      "PostgreSQL's default durability settings (`fsync`, `synchronous_commit` and"
+          + " `full_page_writes` on)";
+
   public static Machine describe(PostgresEndpoint pg, PostgresTools tools) {
     return new Machine(
         firstLine("nproc"),
