@@ -2,6 +2,8 @@ package dev.lifeboat.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.bench.lifeboat.ServiceLaunch;
+import dev.lifeboat.bench.lifeboat.Startup;
 import dev.lifeboat.bench.report.AuditReport;
 import dev.lifeboat.bench.report.AuditReport.Drain;
 import dev.lifeboat.bench.report.AuditReport.Host;
@@ -29,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -75,7 +76,8 @@ public final class AuditBenchmark {
   private final int rate;
   private final int seconds;
   private final Path repository;
-  private final String serviceJvmOptions;
+  private final ServiceLaunch launch;
+  private final List<Startup> startups = new ArrayList<>();
   private final ObjectMapper json = new ObjectMapper();
 
   private AuditBenchmark(PostgresEndpoint pg, KafkaEndpoint kafka) {
@@ -85,8 +87,12 @@ public final class AuditBenchmark {
     this.rate = setting("bench.audit.rate", 1_000);
     this.seconds = setting("bench.audit.seconds", 30);
     this.repository = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-    this.serviceJvmOptions =
-        Objects.requireNonNullElse(System.getenv("BENCH_AUDIT_JVM_OPTIONS"), "");
+    // Extra JVM options for the service only (a profiler, a collector), after its image's.
+    this.launch =
+        ServiceLaunch.asImage(
+            repository,
+            "audit-service",
+            ServiceLaunch.parse(System.getenv("BENCH_AUDIT_JVM_OPTIONS")));
   }
 
   /**
@@ -168,7 +174,7 @@ public final class AuditBenchmark {
           new AuditReport(
               LocalDateTime.now(),
               Host.thisMachine(),
-              serviceJvmOptions,
+              startups.get(0),
               loadAtStart,
               Machine.loadAverage(),
               cold,
@@ -274,10 +280,6 @@ public final class AuditBenchmark {
     env.put("LIFEBOAT_PG_USER", pg.username());
     env.put("LIFEBOAT_PG_PASSWORD", pg.password());
     env.put("LIFEBOAT_KAFKA", kafka.bootstrapServers());
-    // Extra JVM options for the service only (a profiler, a collector), read by the JVM itself.
-    if (!serviceJvmOptions.isBlank()) {
-      env.put("JAVA_TOOL_OPTIONS", serviceJvmOptions);
-    }
     Map<String, String> properties = new HashMap<>();
     properties.put("quarkus.datasource.reactive.url", pg.url(CONTROL));
     properties.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(CONTROL));
@@ -293,7 +295,7 @@ public final class AuditBenchmark {
         repository
             .resolve("test-support/src/main/resources/dev/lifeboat/testsupport/jwt/publicKey.pem")
             .toString());
-    return ServiceProcess.start(jar, env, properties, log).awaitReady(Duration.ofMinutes(2));
+    return launch.start(jar, env, properties, log, startups);
   }
 
   private long count() {

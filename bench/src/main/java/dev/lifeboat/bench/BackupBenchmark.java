@@ -8,6 +8,8 @@ import dev.lifeboat.bench.datasets.WarmupDataset;
 import dev.lifeboat.bench.lifeboat.BackupRequests;
 import dev.lifeboat.bench.lifeboat.BackupServiceProcess;
 import dev.lifeboat.bench.lifeboat.ProcessMemory;
+import dev.lifeboat.bench.lifeboat.ServiceLaunch;
+import dev.lifeboat.bench.lifeboat.Startup;
 import dev.lifeboat.bench.measure.Medians;
 import dev.lifeboat.bench.measure.Sample;
 import dev.lifeboat.bench.measure.Series;
@@ -45,14 +47,20 @@ public final class BackupBenchmark {
   private static final Duration BACKUP_TIMEOUT = Duration.ofMinutes(30);
 
   private final BenchSettings settings;
+  private final String loadAtStart;
   private final PostgresEndpoint pg;
   private final KafkaEndpoint kafka;
   private final S3Endpoint s3;
   private final PostgresTools tools;
 
   private BackupBenchmark(
-      BenchSettings settings, PostgresEndpoint pg, KafkaEndpoint kafka, S3Endpoint s3) {
+      BenchSettings settings,
+      String loadAtStart,
+      PostgresEndpoint pg,
+      KafkaEndpoint kafka,
+      S3Endpoint s3) {
     this.settings = settings;
+    this.loadAtStart = loadAtStart;
     this.pg = pg;
     this.kafka = kafka;
     this.s3 = s3;
@@ -60,6 +68,8 @@ public final class BackupBenchmark {
   }
 
   public static void main(String[] args) {
+    // Before the servers and the datasets add load of their own.
+    String loadAtStart = Machine.loadAverage();
     // Containers would put Docker's network and storage into every figure.
     System.setProperty("lifeboat.it.infra", System.getProperty("lifeboat.it.infra", "local"));
     // S3Proxy stands in for the object store: with the tests' C1-only JIT it spent 4 CPU-seconds
@@ -73,7 +83,7 @@ public final class BackupBenchmark {
       long started = System.currentTimeMillis();
       var benchmark =
           new BackupBenchmark(
-              settings, TestServers.postgres(), TestServers.kafka(), TestServers.s3());
+              settings, loadAtStart, TestServers.postgres(), TestServers.kafka(), TestServers.s3());
       EarlierRuns.remove(TestServers.baseDir(), started);
       benchmark.run();
     } catch (Exception | AssertionError e) {
@@ -104,11 +114,14 @@ public final class BackupBenchmark {
     }
     Machine machine = Machine.describe(pg, tools);
     ServiceBuild build = ServiceBuild.of(settings.serviceJar(), settings.repository());
+    ServiceLaunch launch =
+        ServiceLaunch.asImage(
+            settings.repository(), "backup-service", settings.serviceJvmOptions());
 
     try (var service =
             BackupServiceProcess.start(
                 settings.serviceJar(),
-                settings.serviceJvmOptions(),
+                launch,
                 settings.jwtPublicKey(),
                 settings.workDir(),
                 pg,
@@ -118,9 +131,12 @@ public final class BackupBenchmark {
                 List.of(warmup.name(), pgbench.name(), schemas.name()));
         var requests = new BackupRequests(kafka, s3, bucket)) {
       ProcessMemory memory = service.memory();
-      long idle = memory.residentBytes();
+      Startup startup = service.startup();
+      long idle = startup.idleResidentBytes();
       long startupPeak = memory.peakResidentBytes();
-      log("backup-service ready: RSS %d MiB, peak so far %d MiB", mib(idle), mib(startupPeak));
+      log(
+          "backup-service ready in %d ms: RSS %d MiB, peak so far %d MiB",
+          startup.timeToReady().toMillis(), mib(idle), mib(startupPeak));
       requests.backup(warmup.name(), BACKUP_TIMEOUT);
       log("warm-up backup done");
       boolean peaksPerBackup = memory.resetPeak();
@@ -132,8 +148,10 @@ public final class BackupBenchmark {
           new ResultsReport(
               settings,
               machine,
+              loadAtStart,
               build,
-              new ServiceMemory(settings.serviceJvmOptions(), idle, startupPeak, peaksPerBackup),
+              startup,
+              new ServiceMemory(idle, startupPeak, peaksPerBackup),
               pgbenchResult,
               schemasResult,
               LocalDate.now());

@@ -1,8 +1,8 @@
 package dev.lifeboat.bench;
 
+import dev.lifeboat.bench.lifeboat.ServiceLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,7 +13,8 @@ import java.util.List;
  * @param scale pgbench scale factor (100 is about 1.5 GB)
  * @param schemaFactor multiplies the schema-heavy database's rows (1 is a few hundred MB)
  * @param repetitions runs of each method on each dataset
- * @param serviceJvmOptions JVM options for backup-service, e.g. {@code -Xmx256m}; none by default
+ * @param serviceJvmOptions JVM options for backup-service after its image's, e.g. {@code -Xmx256m};
+ *     none by default
  */
 public record BenchSettings(
     int scale,
@@ -34,9 +35,7 @@ public record BenchSettings(
             Integer.parseInt(System.getProperty("bench.scale", "100")),
             Double.parseDouble(System.getProperty("bench.schemaFactor", "1")),
             Integer.parseInt(System.getProperty("bench.repetitions", "3")),
-            Arrays.stream(System.getProperty("bench.serviceJvmOptions", "").trim().split("\\s+"))
-                .filter(option -> !option.isEmpty())
-                .toList(),
+            ServiceLaunch.parse(System.getProperty("bench.serviceJvmOptions")),
             repository,
             repository.resolve("backup-service/target/quarkus-app/quarkus-run.jar"),
             repository.resolve(

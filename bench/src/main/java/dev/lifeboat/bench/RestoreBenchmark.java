@@ -3,6 +3,9 @@ package dev.lifeboat.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.bench.lifeboat.ProcessMemory;
+import dev.lifeboat.bench.lifeboat.ServiceLaunch;
+import dev.lifeboat.bench.lifeboat.Startup;
+import dev.lifeboat.bench.report.Machine;
 import dev.lifeboat.bench.report.RestoreReport;
 import dev.lifeboat.bench.report.ResultsFile;
 import dev.lifeboat.bench.tools.EarlierRuns;
@@ -57,11 +60,15 @@ public final class RestoreBenchmark {
   private final Path resultsDir;
   private final int scale;
   private final int repetitions;
+  private final String loadAtStart;
   private final List<String> restoreJvmOptions;
+  private final List<Startup> startups = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
 
-  private RestoreBenchmark(PostgresEndpoint pg, KafkaEndpoint kafka, S3Endpoint s3) {
+  private RestoreBenchmark(
+      String loadAtStart, PostgresEndpoint pg, KafkaEndpoint kafka, S3Endpoint s3) {
+    this.loadAtStart = loadAtStart;
     this.pg = pg;
     this.kafka = kafka;
     this.s3 = s3;
@@ -73,11 +80,13 @@ public final class RestoreBenchmark {
     this.resultsDir = base.resolve("results");
     this.scale = Integer.parseInt(System.getProperty("bench.restoreScale", "100"));
     this.repetitions = Integer.parseInt(System.getProperty("bench.repetitions", "3"));
-    String options = System.getProperty("bench.serviceJvmOptions", "").trim();
-    this.restoreJvmOptions = options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    // Added to restore-service's, after its image's options.
+    this.restoreJvmOptions = ServiceLaunch.parse(System.getProperty("bench.serviceJvmOptions"));
   }
 
   public static void main(String[] args) {
+    // Before the servers and the database add load of their own.
+    String loadAtStart = Machine.loadAverage();
     System.setProperty("lifeboat.it.infra", System.getProperty("lifeboat.it.infra", "local"));
     // The servers standing in for the broker and the object store run with the full JIT, as in
     // BackupBenchmark: the tests' C1-only code would take CPU from the measured service.
@@ -88,7 +97,8 @@ public final class RestoreBenchmark {
     try {
       long started = System.currentTimeMillis();
       var benchmark =
-          new RestoreBenchmark(TestServers.postgres(), TestServers.kafka(), TestServers.s3());
+          new RestoreBenchmark(
+              loadAtStart, TestServers.postgres(), TestServers.kafka(), TestServers.s3());
       EarlierRuns.remove(TestServers.baseDir(), started);
       benchmark.run();
     } catch (Exception | AssertionError e) {
@@ -137,10 +147,8 @@ public final class RestoreBenchmark {
     List<Long> failedConnects = new ArrayList<>();
     List<Long> sessionsEnded = new ArrayList<>();
     List<Long> peaks = new ArrayList<>();
-    long idle;
     try (ServiceProcess restores = service("restore-service", restoreJvmOptions)) {
       ProcessMemory memory = new ProcessMemory(restores.pid());
-      idle = memory.residentBytes();
       for (int run = 1; run <= repetitions; run++) {
         plain.add(plainRestore(local, "--exit-on-error", "--single-transaction"));
         log("run %d: pg_restore %d ms", run, plain.get(plain.size() - 1));
@@ -174,15 +182,15 @@ public final class RestoreBenchmark {
             failedConnects,
             sessionsEnded,
             SessionProbe.PAUSE_MILLIS,
-            restoreJvmOptions,
-            idle,
+            loadAtStart,
+            startups,
             peaks);
     Path written = ResultsFile.write(resultsDir, report.fileName(), report.markdown());
     log("written to %s", written);
   }
 
-  /** Starts a service; with {@code jvmOptions} empty, test-support's default ones. */
-  private ServiceProcess service(String name, List<String> jvmOptions) {
+  /** Starts a service as its image runs it, with {@code addedJvmOptions} after the image's. */
+  private ServiceProcess service(String name, List<String> addedJvmOptions) {
     Map<String, String> env = new HashMap<>();
     env.put("LIFEBOAT_PG_HOST", pg.host());
     env.put("LIFEBOAT_PG_PORT", Integer.toString(pg.port()));
@@ -206,10 +214,8 @@ public final class RestoreBenchmark {
     properties.put("lifeboat.restore.undo.keep-last", "10");
     Path jar = copyOf(name).resolve("quarkus-run.jar");
     Path log = workDir.resolve(name + ".log");
-    return (jvmOptions.isEmpty()
-            ? ServiceProcess.start(jar, env, properties, log)
-            : ServiceProcess.start(jar, jvmOptions, env, properties, log))
-        .awaitReady(Duration.ofMinutes(2));
+    return ServiceLaunch.asImage(repository, name, addedJvmOptions)
+        .start(jar, env, properties, log, startups);
   }
 
   /**

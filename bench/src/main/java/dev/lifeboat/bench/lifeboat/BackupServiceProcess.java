@@ -23,14 +23,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * backup-service as users run it, {@code java -jar quarkus-run.jar} configured by environment
- * variables, in a process of its own so that its memory can be read apart from the benchmark's.
+ * backup-service as users run it, {@code java -jar quarkus-run.jar} with its image's JVM options
+ * and environment ({@link ServiceLaunch}), configured by environment variables, in a process of its
+ * own so that its memory can be read apart from the benchmark's.
  */
 public final class BackupServiceProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
   private final Process process;
   private final Path log;
+  private Startup startup;
 
   private BackupServiceProcess(Process process, Path log) {
     this.process = process;
@@ -44,7 +46,7 @@ public final class BackupServiceProcess implements AutoCloseable {
    */
   public static BackupServiceProcess start(
       Path jar,
-      List<String> jvmOptions,
+      ServiceLaunch launch,
       Path jwtPublicKey,
       Path dir,
       PostgresEndpoint pg,
@@ -60,13 +62,13 @@ public final class BackupServiceProcess implements AutoCloseable {
     int port = Ports.free();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
+    command.addAll(launch.jvmOptions());
     command.addAll(List.of("-jar", runJar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("LIFEBOAT_") || k.startsWith("QUARKUS_"));
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    env.put("MALLOC_ARENA_MAX", mallocArenaMax());
+    env.putAll(launch.environment());
     env.put("LIFEBOAT_PG_HOST", pg.host());
     env.put("LIFEBOAT_PG_PORT", Integer.toString(pg.port()));
     env.put("LIFEBOAT_PG_USER", pg.username());
@@ -86,8 +88,10 @@ public final class BackupServiceProcess implements AutoCloseable {
     }
     Path log = dir.resolve("backup-service.log");
     Process process;
+    long started;
     try {
       Files.createDirectories(dir);
+      started = System.nanoTime();
       process = builder.directory(dir.toFile()).redirectOutput(log.toFile()).start();
       Files.writeString(pidFile, Long.toString(process.pid()));
     } catch (IOException e) {
@@ -98,6 +102,7 @@ public final class BackupServiceProcess implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "backup-service-stop"));
     try {
       service.awaitReady(port);
+      service.startup = Startup.measure(launch, started, process.pid());
     } catch (RuntimeException e) {
       service.close();
       throw e;
@@ -107,6 +112,11 @@ public final class BackupServiceProcess implements AutoCloseable {
 
   public ProcessMemory memory() {
     return new ProcessMemory(process.pid());
+  }
+
+  /** How its start went: the time until it was ready, and its memory then. */
+  public Startup startup() {
+    return startup;
   }
 
   private void awaitReady(int port) {
@@ -209,10 +219,5 @@ public final class BackupServiceProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  /** glibc's malloc arenas for the service: as the image runs it, unless the environment says. */
-  public static String mallocArenaMax() {
-    return System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2");
   }
 }

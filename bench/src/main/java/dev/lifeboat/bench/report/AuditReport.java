@@ -1,5 +1,6 @@
 package dev.lifeboat.bench.report;
 
+import dev.lifeboat.bench.lifeboat.Startup;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
@@ -12,7 +13,7 @@ import java.util.Map;
  *
  * @param finished when the run ended: the report's date and time
  * @param host the machine it ran on
- * @param serviceJvmOptions the extra JVM options audit-service ran with; blank for none
+ * @param startup how audit-service was started, and how its start went
  * @param loadAtStart {@link Machine#loadAverage()} when the run started
  * @param loadAtEnd {@link Machine#loadAverage()} when it ended
  * @param cold the drain by a freshly started service
@@ -25,7 +26,7 @@ import java.util.Map;
 public record AuditReport(
     LocalDateTime finished,
     Host host,
-    String serviceJvmOptions,
+    Startup startup,
     String loadAtStart,
     String loadAtEnd,
     Drain cold,
@@ -110,8 +111,8 @@ public record AuditReport(
         """
         # audit-service benchmark, %s %s
 
-        Machine: %s CPUs (%s), %s; %s. Servers as local processes (PostgreSQL with %s,
-        one KRaft broker, one partition per topic), audit-service from `java -jar` %s.
+        Machine: %s CPUs (%s), %s; %s. Servers as local processes (PostgreSQL with %s;
+        one KRaft broker, one partition per topic), audit-service from %s.
         Load average (1, 5, 15 min) when the run started: %s; at its end: %s. Other work on the
         machine takes CPU from everything measured here.
 
@@ -124,6 +125,10 @@ public record AuditReport(
         | same, max | %.1f ms | |
 
         %s
+        audit-service starts with the cold drain's events already on its topic: it may have begun
+        storing them by the time it answered ready, so its memory then is not quite idle.
+
+        %s
 
         Service log: %s
         """,
@@ -134,8 +139,7 @@ public record AuditReport(
         host.memory(),
         host.java(),
         Machine.POSTGRES_DURABILITY,
-        "with -Xmx256m (test-support's ServiceProcess)"
-            + (serviceJvmOptions.isBlank() ? "" : " and " + serviceJvmOptions),
+        startup.launch().describe(),
         loadAtStart,
         loadAtEnd,
         warm.events(),
@@ -153,6 +157,7 @@ public record AuditReport(
         latency.p99(),
         latency.p99() < 250 ? "met" : "not met",
         latency.max(),
+        Startups.table(List.of(startup)),
         phases,
         log);
   }

@@ -26,8 +26,7 @@ public record Machine(
    * figures taken without durability would describe a server no user runs.
    */
   public static final String POSTGRES_DURABILITY =
-      "PostgreSQL's default durability settings (`fsync`, `synchronous_commit` and"
-          + " `full_page_writes` on)";
+      "its default durability settings, `fsync`, `synchronous_commit` and `full_page_writes` on";
 
   public static Machine describe(PostgresEndpoint pg, PostgresTools tools) {
     return new Machine(

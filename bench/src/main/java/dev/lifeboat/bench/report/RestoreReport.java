@@ -1,5 +1,6 @@
 package dev.lifeboat.bench.report;
 
+import dev.lifeboat.bench.lifeboat.Startup;
 import dev.lifeboat.bench.measure.Medians;
 import java.time.LocalDate;
 import java.util.List;
@@ -18,8 +19,8 @@ import java.util.Locale;
  * @param failedConnects per SWAP, the session's refused reconnects
  * @param sessionsEnded per SWAP, how often the session was ended
  * @param probePauseMillis the pause between the session's queries
- * @param jvmOptions restore-service's JVM options; empty for test-support's default
- * @param idleBytes restore-service's VmRSS after start
+ * @param loadAtStart {@link Machine#loadAverage()} when the run started
+ * @param startups each service's start, in order: backup-service, restore-service
  * @param peakBytes restore-service's VmHWM during each SWAP
  */
 public record RestoreReport(
@@ -36,8 +37,8 @@ public record RestoreReport(
     List<Long> failedConnects,
     List<Long> sessionsEnded,
     long probePauseMillis,
-    List<String> jvmOptions,
-    long idleBytes,
+    String loadAtStart,
+    List<Startup> startups,
     List<Long> peakBytes) {
 
   /** The report's file name in the results directory: {@code <date>-restore-scale-<scale>.md}. */
@@ -46,7 +47,7 @@ public record RestoreReport(
   }
 
   public String markdown() {
-    return restores() + memory();
+    return restores() + memory() + services();
   }
 
   private String restores() {
@@ -63,6 +64,8 @@ public record RestoreReport(
 
         pgbench scale %d: database %d MB, dump %d MB (custom format, uncompressed), %d kB stored
         (zstd). %d runs of each method, interleaved. %s
+
+        PostgreSQL ran with %s. Load average (1, 5, 15 min) when the run started: %s.
 
         | method | what is timed | runs (ms) | median |
         |---|---|---|---|
@@ -88,6 +91,8 @@ public record RestoreReport(
             ? "**Smoke-scale run on a shared 2-core machine: the figures show the shape, not a"
                 + " verdict.**"
             : "",
+        Machine.POSTGRES_DURABILITY,
+        loadAtStart,
         plain,
         medianPlain / 1000.0,
         plainParallel,
@@ -106,6 +111,7 @@ public record RestoreReport(
   }
 
   private String memory() {
+    Startup restores = startup("restore-service");
     return String.format(
         Locale.ROOT,
         """
@@ -113,10 +119,27 @@ public record RestoreReport(
         restore-service resident memory (JVM options: %s): %d MiB idle after start; peak during
         each SWAP %s MiB.
         """,
-        jvmOptions.isEmpty()
-            ? "test-support's default, -Xmx256m"
-            : "`" + String.join(" ", jvmOptions) + "`",
-        idleBytes >> 20,
+        "`" + String.join(" ", restores.launch().jvmOptions()) + "`",
+        restores.idleResidentBytes() >> 20,
         peakBytes.stream().map(b -> b >> 20).toList());
+  }
+
+  private String services() {
+    StringBuilder md = new StringBuilder("\nServices:\n\n");
+    for (Startup startup : startups) {
+      md.append("- ")
+          .append(startup.service())
+          .append(": ")
+          .append(startup.launch().describe())
+          .append('\n');
+    }
+    return md.append('\n').append(Startups.table(startups)).toString();
+  }
+
+  private Startup startup(String service) {
+    return startups.stream()
+        .filter(s -> s.service().equals(service))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(service + " was not started"));
   }
 }

@@ -1,17 +1,20 @@
 package dev.lifeboat.bench.report;
 
 import dev.lifeboat.bench.BenchSettings;
-import dev.lifeboat.bench.lifeboat.BackupServiceProcess;
+import dev.lifeboat.bench.lifeboat.Startup;
 import dev.lifeboat.bench.measure.Sample;
 import dev.lifeboat.bench.measure.Series;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** The benchmark's figures as Markdown, to be copied into {@code docs/performance.md}. */
 public final class ResultsReport {
   private final BenchSettings settings;
   private final Machine machine;
+  private final String loadAtStart;
   private final ServiceBuild build;
+  private final Startup startup;
   private final ServiceMemory memory;
   private final DatasetResult pgbench;
   private final DatasetResult schemas;
@@ -20,14 +23,18 @@ public final class ResultsReport {
   public ResultsReport(
       BenchSettings settings,
       Machine machine,
+      String loadAtStart,
       ServiceBuild build,
+      Startup startup,
       ServiceMemory memory,
       DatasetResult pgbench,
       DatasetResult schemas,
       LocalDate date) {
     this.settings = settings;
     this.machine = machine;
+    this.loadAtStart = loadAtStart;
     this.build = build;
+    this.startup = startup;
     this.memory = memory;
     this.pgbench = pgbench;
     this.schemas = schemas;
@@ -69,6 +76,7 @@ public final class ResultsReport {
     goals(md);
     dataset(md, "pgbench", pgbench);
     dataset(md, "Schema-heavy", schemas);
+    md.append("## Start-up\n\n").append(Startups.table(List.of(startup))).append('\n');
     memory(md);
     raw(md);
     return md.toString();
@@ -90,26 +98,23 @@ public final class ResultsReport {
         .append('\n')
         .append("- ")
         .append(machine.postgres())
-        .append(" (a local `initdb` cluster from test-support: default `shared_buffers`, ")
+        .append(" (a local `initdb` cluster from test-support with default `shared_buffers` and ")
         .append(Machine.POSTGRES_DURABILITY)
         .append("); client `")
         .append(machine.pgDump())
         .append("`; `")
         .append(machine.gzip())
         .append("`\n")
-        .append("- backup-service: `MALLOC_ARENA_MAX=")
-        .append(BackupServiceProcess.mallocArenaMax())
-        .append(" java ")
-        .append(
-            memory.jvmOptions().stream().map(option -> option + " ").collect(Collectors.joining()))
-        .append("-jar backup-service/target/quarkus-app/quarkus-run.jar` (")
-        .append(
-            memory.jvmOptions().isEmpty() ? "no JVM options: JVM defaults" : "these JVM options")
-        .append("), default `lifeboat.backup.*` and `lifeboat.storage.*` settings; ")
+        .append("- backup-service: ")
+        .append(startup.launch().describe())
+        .append(", default `lifeboat.backup.*` and `lifeboat.storage.*` settings; ")
         .append(build.describe())
         .append('\n')
         .append("- PostgreSQL, the Kafka broker (KRaft) and S3Proxy (filesystem store) run as")
-        .append(" local processes on the same machine, as do the dumps and the service\n\n");
+        .append(" local processes on the same machine, as do the dumps and the service\n")
+        .append("- Load average (1, 5, 15 min) when the run started: ")
+        .append(loadAtStart)
+        .append("\n\n");
   }
 
   private void goals(StringBuilder md) {
