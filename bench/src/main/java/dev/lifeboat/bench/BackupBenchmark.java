@@ -95,6 +95,10 @@ public final class BackupBenchmark {
   }
 
   private void run() {
+    // Read first: a checkout without the image's Dockerfile fails before the datasets are made.
+    ServiceLaunch launch =
+        ServiceLaunch.asImage(
+            settings.repository(), "backup-service", settings.serviceJvmOptions());
     String bucket = S3Resource.DEFAULT_BUCKET;
     s3.createBucket(bucket);
     pg.createDatabase(CONTROL_DATABASE);
@@ -114,9 +118,6 @@ public final class BackupBenchmark {
     }
     Machine machine = Machine.describe(pg, tools);
     ServiceBuild build = ServiceBuild.of(settings.serviceJar(), settings.repository());
-    ServiceLaunch launch =
-        ServiceLaunch.asImage(
-            settings.repository(), "backup-service", settings.serviceJvmOptions());
 
     try (var service =
             BackupServiceProcess.start(
