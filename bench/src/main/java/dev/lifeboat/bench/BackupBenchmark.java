@@ -1,6 +1,7 @@
 package dev.lifeboat.bench;
 
 import dev.lifeboat.bench.baselines.DumpScript;
+import dev.lifeboat.bench.baselines.S3Script;
 import dev.lifeboat.bench.datasets.Dataset;
 import dev.lifeboat.bench.datasets.PgbenchDataset;
 import dev.lifeboat.bench.datasets.SchemaHeavyDataset;
@@ -36,11 +37,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Measures backup-service end to end against {@code pg_dump} and the runbooks' {@code pg_dump |
- * gzip} on a pgbench database and a schema-heavy one, and writes the figures to {@code
- * bench/results/}. See {@code bench/README.md}.
+ * Measures backup-service end to end against {@code pg_dump}, the runbooks' {@code pg_dump | gzip}
+ * and the same work done with the standard tools into the same S3 server, on a pgbench database and
+ * a schema-heavy one, and writes the figures to {@code bench/results/}. See {@code
+ * bench/README.md}.
  */
 public final class BackupBenchmark {
   private static final String CONTROL_DATABASE = "lifeboat";
@@ -142,8 +145,12 @@ public final class BackupBenchmark {
       log("warm-up backup done");
       boolean peaksPerBackup = memory.resetPeak();
 
-      DatasetResult pgbenchResult = measure(pgbench, requests, memory);
-      DatasetResult schemasResult = measure(schemas, requests, memory);
+      Optional<S3Script> toS3 = S3Script.ifAvailable(s3, bucket);
+      if (toS3.isEmpty()) {
+        log("%s: %s", S3Script.METHOD, S3Script.SKIPPED);
+      }
+      DatasetResult pgbenchResult = measure(pgbench, toS3, requests, memory);
+      DatasetResult schemasResult = measure(schemas, toS3, requests, memory);
 
       var report =
           new ResultsReport(
@@ -161,7 +168,8 @@ public final class BackupBenchmark {
     }
   }
 
-  private DatasetResult measure(Dataset dataset, BackupRequests requests, ProcessMemory memory) {
+  private DatasetResult measure(
+      Dataset dataset, Optional<S3Script> toS3, BackupRequests requests, ProcessMemory memory) {
     String database = dataset.name();
     long size = databaseBytes(dataset);
     // Untimed: whichever method ran first would otherwise read a colder cache than the others.
@@ -171,6 +179,7 @@ public final class BackupBenchmark {
     for (DumpScript script : DumpScript.values()) {
       scripts.put(script, script.newSeries(database));
     }
+    Optional<Series> standardToS3 = toS3.map(script -> script.newSeries(database));
     Series lifeboat =
         new Series(
             "Lifeboat", "backup.requested on Kafka → backup.completed (manifest stored)", true);
@@ -181,6 +190,11 @@ public final class BackupBenchmark {
         Sample sample = script.getKey().run(tools, database, settings.workDir());
         script.getValue().add(sample);
         log("%s run %d: %s %s", database, run, script.getValue().method(), describe(sample));
+      }
+      if (toS3.isPresent()) {
+        Sample sample = toS3.get().run(tools, database);
+        standardToS3.get().add(sample);
+        log("%s run %d: %s %s", database, run, S3Script.METHOD, describe(sample));
       }
       memory.resetPeak();
       BackupRequests.Completed backup = requests.backup(database, BACKUP_TIMEOUT);
@@ -198,6 +212,7 @@ public final class BackupBenchmark {
         scripts.get(DumpScript.LIMIT),
         scripts.get(DumpScript.CUSTOM_FORMAT),
         scripts.get(DumpScript.GZIP_SCRIPT),
+        standardToS3,
         lifeboat,
         Medians.of(backups.stream().mapToLong(BackupRequests.Completed::dumpBytes).toArray()),
         Duration.ofMillis(

@@ -1,6 +1,7 @@
 package dev.lifeboat.bench.report;
 
 import dev.lifeboat.bench.BenchSettings;
+import dev.lifeboat.bench.baselines.S3Script;
 import dev.lifeboat.bench.lifeboat.Startup;
 import dev.lifeboat.bench.measure.Sample;
 import dev.lifeboat.bench.measure.Series;
@@ -129,7 +130,7 @@ public final class ResultsReport {
           .append(" | ")
           .append(goal.schemas())
           .append(" | ")
-          .append(goal.met() ? "met" : "**not met**")
+          .append(goal.verdict())
           .append(" |\n");
     }
     md.append('\n');
@@ -159,6 +160,9 @@ public final class ResultsReport {
           .append(" | ")
           .append(Units.ratio(Units.ratio(series.median(), result.limit().median())))
           .append(" |\n");
+    }
+    if (result.standardToS3().isEmpty()) {
+      md.append("\n").append(S3Script.METHOD).append(": ").append(S3Script.SKIPPED).append(".\n");
     }
     md.append("\nLifeboat: pg_dump wrote ")
         .append(Units.bytes(result.lifeboatDumpBytes()))

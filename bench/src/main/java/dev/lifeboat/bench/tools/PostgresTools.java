@@ -24,7 +24,15 @@ public final class PostgresTools {
 
   /** Runs {@code script} with bash, failing on any failed stage of a pipe; returns its duration. */
   public Duration shell(String script) {
-    return run(List.of("bash", "-c", "set -o pipefail; " + script));
+    return shell(script, Map.of());
+  }
+
+  /**
+   * Runs {@code script} as {@link #shell(String)} does, with {@code environment} added to its
+   * environment: for credentials, which must not appear on a command line.
+   */
+  public Duration shell(String script, Map<String, String> environment) {
+    return run(List.of("bash", "-c", "set -o pipefail; " + script), environment);
   }
 
   /** Runs a program from the client directory by name; returns its duration. */
@@ -32,13 +40,13 @@ public final class PostgresTools {
     List<String> command = new ArrayList<>();
     command.add(pg.clientBinDir().resolve(name).toString());
     command.addAll(List.of(args));
-    return run(command);
+    return run(command, Map.of());
   }
 
   /** The first line a client program prints for {@code --version}. */
   public String version(String name) {
     try {
-      Process p = builder(List.of(name, "--version")).start();
+      Process p = builder(List.of(name, "--version"), Map.of()).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor();
       return out.lines().findFirst().orElse("?").trim();
@@ -50,11 +58,11 @@ public final class PostgresTools {
     }
   }
 
-  private Duration run(List<String> command) {
+  private Duration run(List<String> command, Map<String, String> environment) {
     try {
       long started = System.nanoTime();
-      Process p = builder(command).start();
-      // Only diagnostics arrive here: every dump goes to a file or /dev/null.
+      Process p = builder(command, environment).start();
+      // Only diagnostics arrive here: every dump goes to a file, /dev/null or S3.
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int exit = p.waitFor();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -71,7 +79,7 @@ public final class PostgresTools {
     }
   }
 
-  private ProcessBuilder builder(List<String> command) {
+  private ProcessBuilder builder(List<String> command, Map<String, String> environment) {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("PG"));
@@ -80,6 +88,7 @@ public final class PostgresTools {
     env.put("PGUSER", pg.username());
     env.put("PGPASSWORD", pg.password());
     env.put("PATH", pg.clientBinDir() + File.pathSeparator + env.getOrDefault("PATH", ""));
+    env.putAll(environment);
     return builder;
   }
 }
