@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
+import dev.lifeboat.testsupport.ImpatientEventProducer;
 import dev.lifeboat.testsupport.LocalKafka;
 import dev.lifeboat.testsupport.OwnKafkaResource;
 import dev.lifeboat.testsupport.PostgresEndpoint;
@@ -53,16 +54,7 @@ class BrokerOutageIT {
   public static class ImpatientProducer implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      String producer = "mp.messaging.outgoing.lifeboat-events.";
-      return Map.of(
-          producer + "max.block.ms",
-          "3000",
-          producer + "request.timeout.ms",
-          "2000",
-          producer + "delivery.timeout.ms",
-          "4000",
-          "lifeboat.backup.progress-bytes",
-          "1048576");
+      return ImpatientEventProducer.overrides("lifeboat.backup.progress-bytes", "1048576");
     }
   }
 

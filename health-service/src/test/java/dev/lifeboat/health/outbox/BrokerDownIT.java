@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.common.api.Roles;
 import dev.lifeboat.common.messaging.Topics;
+import dev.lifeboat.testsupport.ImpatientEventProducer;
 import dev.lifeboat.testsupport.LocalKafka;
 import dev.lifeboat.testsupport.OwnKafkaResource;
 import dev.lifeboat.testsupport.PostgresEndpoint;
@@ -48,16 +49,7 @@ class BrokerDownIT {
   public static class ImpatientProducer implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      String producer = "mp.messaging.outgoing.lifeboat-events.";
-      return Map.of(
-          producer + "max.block.ms",
-          "3000",
-          producer + "request.timeout.ms",
-          "2000",
-          producer + "delivery.timeout.ms",
-          "4000",
-          "lifeboat.outbox.publish-timeout",
-          "20s");
+      return ImpatientEventProducer.overrides("lifeboat.outbox.publish-timeout", "20s");
     }
   }
 
